@@ -1,0 +1,56 @@
+"""MkDocs hook: draw every figure registered in ``nnbook.plot.FIGURES`` into the site at build time.
+
+Each figure ``NAME`` becomes the generated file ``assets/figures/NAME.svg`` (outside the language
+folders, so ``../assets/figures/NAME.svg`` resolves from ``docs/ja/*.md`` and ``docs/en/*.md`` alike and
+``mkdocs build --strict`` validates the link). Nothing is written into ``docs/``; no image can drift
+from the code. Upstream: MkDocs has no built-in way to add generated files other than ``on_files``
+(``File.generated``, mkdocs >= 1.6); mkdocs-static-i18n builds each language separately and calls
+``on_files`` for each, so the SVGs are drawn once per build and cached here.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+
+log = logging.getLogger("mkdocs.hooks.figures")
+
+FIGURE_DIR = "assets/figures"
+_cache: dict[str, str] = {}
+
+
+def _render_all() -> dict[str, str]:
+    import importlib
+
+    from nnbook import plot
+
+    # Reload so that `mkdocs serve` picks up edits to src/nnbook/plot.py (watched via `watch: [src]`).
+    plot = importlib.reload(plot)
+    return {name: plot.render_svg(name) for name in sorted(plot.FIGURES)}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _cache.clear()
+
+
+def on_pre_build(config) -> None:
+    # A fresh drawing for every (re)build; i18n's per-language builds reuse it.
+    _cache.clear()
+
+
+# After mkdocs-static-i18n's on_files (priority -100): i18n cannot sort generated files into a
+# language (their abs_src_path is None) and would fail on them; added afterwards they are shared.
+@event_priority(-110)
+def on_files(files: Files, config) -> Files:
+    if not _cache:
+        _cache.update(_render_all())
+        log.info("drew %d figure(s) from nnbook.plot", len(_cache))
+    for name, svg in _cache.items():
+        path = f"{FIGURE_DIR}/{name}.svg"
+        existing = files.get_file_from_path(path)
+        if existing is not None:
+            files.remove(existing)
+        files.append(File.generated(config, path, content=svg))
+    return files
