@@ -317,7 +317,13 @@ def run_page(path: Path, *, root: Path = ROOT, expander: SnippetExpander | None 
                             "`<!-- no-run: why this block must not run -->` on the line right before it"
                         )
                     continue
-                problems.extend(_run_block(fence, shown, module.__dict__, rel, expander, updates))
+                block_problems = _run_block(fence, shown, module.__dict__, rel, expander, updates)
+                problems.extend(block_problems)
+                if any(": the block raised" in p for p in block_problems):
+                    rest = sum(1 for f in fences[index + 1 :] if (f.is_python and not f.no_run) or f.lang == "pycon")
+                    if rest:
+                        problems.append(f"{where(fence.line)}: {rest} later block(s) not run (they build on this one)")
+                    break
         finally:
             sys.modules["__main__"] = saved_main
             os.chdir(saved_cwd)
