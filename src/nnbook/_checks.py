@@ -1,0 +1,79 @@
+"""Input checks shared by the package (private: the book does not show this module).
+
+Every public function and layer turns its input into a float array with :func:`as_float_array`
+and, where a NaN or an infinity would poison the result, rejects it with :func:`require_finite`.
+The messages name the function or layer and say what was expected and what was received.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+class NonFiniteError(ValueError):
+    """A value that must be finite is NaN or infinite (bad input, or numbers that overflowed)."""
+
+
+def as_float_array(x: Any, where: str) -> np.ndarray:
+    """Return ``x`` as a float array: float32 and float64 are kept, ints and bools become float64.
+
+    ``where`` names the argument in error messages, e.g. ``"Affine.forward: x"``.
+    """
+    a = np.asarray(x)
+    if a.dtype == np.float64 or a.dtype == np.float32:
+        return a
+    if a.dtype.kind in "biuf":  # bool, int, unsigned int, other float widths
+        return a.astype(np.float64)
+    raise TypeError(f"{where}: expected real numbers (float, int or bool), got dtype {a.dtype}")
+
+
+def describe_non_finite(a: np.ndarray) -> str:
+    """A short phrase such as ``"2 NaN and 1 inf values"`` for the bad entries of ``a``."""
+    n_nan = int(np.isnan(a).sum())
+    n_inf = int(np.isinf(a).sum())
+    parts = []
+    if n_nan:
+        parts.append(f"{n_nan} NaN")
+    if n_inf:
+        parts.append(f"{n_inf} inf")
+    return " and ".join(parts) + (" value" if n_nan + n_inf == 1 else " values")
+
+
+def require_finite(a: np.ndarray, where: str, *, allow_inf: bool = False) -> np.ndarray:
+    """Raise :class:`NonFiniteError` if ``a`` holds NaN (or, unless ``allow_inf``, infinities)."""
+    ok = ~np.isnan(a) if allow_inf else np.isfinite(a)
+    if not ok.all():
+        bad = a if not allow_inf else a[np.isnan(a)]
+        raise NonFiniteError(f"{where} contains {describe_non_finite(bad)}; expected finite numbers")
+    return a
+
+
+def real_input(x: Any, where: str, *, allow_inf: bool = False) -> np.ndarray:
+    """:func:`as_float_array` followed by :func:`require_finite`."""
+    return require_finite(as_float_array(x, where), where, allow_inf=allow_inf)
+
+
+def as_result(out: np.ndarray) -> Any:
+    """Give a 0-d result back as a NumPy scalar (``out[()]``) and arrays unchanged."""
+    return out[()] if out.ndim == 0 else out
+
+
+def check_backward(
+    layer: str, cached: Any, dout: Any, expected_shape: tuple[int, ...] | None = None
+) -> np.ndarray:
+    """Common checks of ``backward(dout)``: forward ran first, ``dout`` is finite and has the right shape.
+
+    ``expected_shape`` defaults to the shape of ``cached`` (the array forward kept).
+    """
+    if cached is None:
+        raise RuntimeError(f"{layer}.backward called before {layer}.forward: nothing cached to differentiate")
+    if expected_shape is None:
+        expected_shape = cached.shape
+    d = real_input(dout, f"{layer}.backward: dout")
+    if d.shape != expected_shape:
+        raise ValueError(
+            f"{layer}.backward: dout has shape {d.shape}, expected {expected_shape} (the shape forward returned)"
+        )
+    return d

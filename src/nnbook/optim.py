@@ -1,0 +1,55 @@
+"""Stochastic gradient descent, with optional momentum (chapter 10).
+
+``SGD(lr, momentum).step(network.parameters())`` moves every parameter a little against its
+gradient, in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from nnbook._checks import NonFiniteError, describe_non_finite
+
+__all__ = ["SGD"]
+
+
+# --8<-- [start:sgd]
+class SGD:
+    """Gradient descent: ``v = momentum * v + grad``, then ``param -= lr * v``.
+
+    With ``momentum=0`` this is plain ``param -= lr * grad``. With momentum, ``v`` remembers
+    past gradients so steps build up along a consistent direction (PyTorch's ``torch.optim.SGD``
+    form; Rumelhart, Hinton & Williams (1986) wrote the same update as
+    ``Δw(t) = -lr * grad + momentum * Δw(t-1)``).
+    """
+
+    def __init__(self, lr: float, momentum: float = 0.0) -> None:
+        if not (isinstance(lr, (int, float)) and lr > 0 and np.isfinite(lr)):
+            raise ValueError(f"SGD: lr must be a finite number > 0, got {lr!r}")
+        if not (isinstance(momentum, (int, float)) and 0 <= momentum < 1):
+            raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum!r}")
+        self.lr, self.momentum = float(lr), float(momentum)
+        self.velocity: dict[str, np.ndarray] = {}  # one v per parameter name
+
+    def step(self, parameters: Iterable[tuple[str, np.ndarray, np.ndarray | None]]) -> None:
+        """Update each ``(name, value, grad)`` in place (use with one network)."""
+        for name, value, grad in parameters:
+            _check_grad(name, value, grad)
+            if self.momentum:
+                v = self.velocity.setdefault(name, np.zeros_like(value))
+                v *= self.momentum
+                v += grad
+                grad = v
+            value -= self.lr * grad
+# --8<-- [end:sgd]
+
+
+def _check_grad(name: str, value: np.ndarray, grad: np.ndarray | None) -> None:
+    if grad is None:
+        raise RuntimeError(f"SGD.step: parameter {name!r} has no gradient yet; call network.backward(...) first")
+    if grad.shape != value.shape:
+        raise ValueError(f"SGD.step: gradient of {name!r} has shape {grad.shape}, expected {value.shape}")
+    if not np.isfinite(grad).all():
+        raise NonFiniteError(f"SGD.step: gradient of {name!r} contains {describe_non_finite(grad)}")

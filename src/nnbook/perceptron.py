@@ -1,0 +1,164 @@
+"""The perceptron, logic gates built from it, and the perceptron learning rule (chapters 2-4).
+
+A perceptron computes the weighted sum ``w·x + b`` (its *pre-activation*) and outputs 1 if that sum
+is positive, otherwise 0. With weights chosen by hand, one perceptron is an AND, OR or NAND gate.
+XOR is not: no straight line separates its 1s from its 0s, but two layers of gates compute it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from nnbook._checks import as_result, real_input
+from nnbook.activations import step
+
+__all__ = ["Perceptron", "AND", "OR", "NAND", "XOR", "GATE_PARAMS", "train_perceptron", "PerceptronTraining"]
+
+
+# --8<-- [start:perceptron]
+class Perceptron:
+    """A perceptron with weights ``w`` and bias ``b``: output 1 if ``w·x + b > 0``, else 0.
+
+    Examples
+    --------
+    >>> p = Perceptron(w=[1.0, 1.0], b=-1.5)
+    >>> p.preactivation([1, 1]), p.predict([1, 1])
+    (np.float64(0.5), 1)
+    """
+
+    def __init__(self, w: ArrayLike, b: float) -> None:
+        self.w = real_input(w, "Perceptron: w").astype(np.float64)
+        self.b = float(real_input(b, "Perceptron: b"))
+        if self.w.ndim != 1:
+            raise ValueError(f"Perceptron: w must be a 1-D vector of weights, got shape {self.w.shape}")
+
+    def preactivation(self, x: ArrayLike) -> Any:
+        """The weighted sum ``w·x + b``; ``x`` is one input of shape (n,) or a batch of shape (N, n)."""
+        x = real_input(x, "Perceptron.preactivation: x")
+        if x.ndim not in (1, 2) or x.shape[-1] != self.w.size:
+            raise ValueError(
+                f"Perceptron: x must have shape ({self.w.size},) or (N, {self.w.size}), got {x.shape}"
+            )
+        return as_result(x @ self.w + self.b)
+
+    def predict(self, x: ArrayLike) -> Any:
+        """The output, 0 or 1 (an int, or an int array for a batch)."""
+        return step(self.preactivation(x))
+
+    __call__ = predict
+# --8<-- [end:perceptron]
+
+
+# --8<-- [start:gates]
+GATE_PARAMS: dict[str, tuple[tuple[float, float], float]] = {
+    #        weights (w1, w2)  bias b
+    "AND": ((1.0, 1.0), -1.5),  # fires only when both inputs are 1: 1 + 1 - 1.5 > 0
+    "OR": ((1.0, 1.0), -0.5),  # fires when at least one input is 1
+    "NAND": ((-1.0, -1.0), 1.5),  # AND with every sign flipped: fires unless both are 1
+}
+
+
+def _gate(name: str, x1: ArrayLike, x2: ArrayLike) -> Any:
+    w, b = GATE_PARAMS[name]
+    x = np.stack(np.broadcast_arrays(x1, x2), axis=-1)  # pairs (x1, x2), elementwise over a batch
+    return Perceptron(w, b)(x)
+
+
+def AND(x1: ArrayLike, x2: ArrayLike) -> Any:
+    """1 if both inputs are 1, else 0."""
+    return _gate("AND", x1, x2)
+
+
+def OR(x1: ArrayLike, x2: ArrayLike) -> Any:
+    """1 if at least one input is 1, else 0."""
+    return _gate("OR", x1, x2)
+
+
+def NAND(x1: ArrayLike, x2: ArrayLike) -> Any:
+    """0 if both inputs are 1, else 1 (NOT AND)."""
+    return _gate("NAND", x1, x2)
+# --8<-- [end:gates]
+
+
+# --8<-- [start:xor]
+def XOR(x1: ArrayLike, x2: ArrayLike) -> Any:
+    """1 if exactly one input is 1: a two-layer perceptron, AND of (NAND, OR).
+
+    Examples
+    --------
+    >>> [XOR(a, b) for a, b in [(0, 0), (1, 0), (0, 1), (1, 1)]]
+    [0, 1, 1, 0]
+    """
+    s1 = NAND(x1, x2)  # layer 1: two perceptrons side by side
+    s2 = OR(x1, x2)
+    return AND(s1, s2)  # layer 2: one perceptron on their outputs
+# --8<-- [end:xor]
+
+
+@dataclass
+class PerceptronTraining:
+    """Result of :func:`train_perceptron`.
+
+    Attributes
+    ----------
+    perceptron : the trained perceptron.
+    converged : True if an epoch passed with no mistakes.
+    epochs : the number of epochs run (the last one is the mistake-free epoch when converged).
+    errors : mistakes made in each epoch, one entry per epoch run.
+    """
+
+    perceptron: Perceptron
+    converged: bool
+    epochs: int
+    errors: list[int] = field(default_factory=list)
+
+
+# --8<-- [start:perceptron-learning-rule]
+def train_perceptron(
+    X: ArrayLike, t: ArrayLike, *, lr: float = 1.0, max_epochs: int = 20
+) -> PerceptronTraining:
+    """Learn ``w`` and ``b`` from examples with the perceptron learning rule.
+
+    Start from ``w = 0, b = 0``; visit the samples in order; after each mistake move the
+    weights towards the right answer: ``w += lr * (t - y) * x`` and ``b += lr * (t - y)``.
+    Stop after an epoch without mistakes, or after ``max_epochs`` epochs.
+    """
+    X, t, lr, max_epochs = _check_perceptron_data(X, t, lr, max_epochs)
+    w, b = np.zeros(X.shape[1]), 0.0
+    errors: list[int] = []
+    for _ in range(max_epochs):
+        mistakes = 0
+        for x_i, t_i in zip(X, t):
+            y_i = step(x_i @ w + b)
+            if y_i != t_i:
+                w += lr * (t_i - y_i) * x_i
+                b += lr * (t_i - y_i)
+                mistakes += 1
+        errors.append(mistakes)
+        if mistakes == 0:
+            break
+    converged = errors[-1] == 0
+    return PerceptronTraining(Perceptron(w, b), converged, len(errors), errors)
+# --8<-- [end:perceptron-learning-rule]
+
+
+def _check_perceptron_data(X: ArrayLike, t: ArrayLike, lr: float, max_epochs: int):
+    X = real_input(X, "train_perceptron: X")
+    t = real_input(t, "train_perceptron: t")
+    if X.ndim != 2:
+        raise ValueError(f"train_perceptron: X must have shape (N, n), got {X.shape}")
+    if t.ndim == 2 and t.shape[1] == 1:
+        t = t[:, 0]
+    if t.shape != (X.shape[0],):
+        raise ValueError(f"train_perceptron: t must have shape ({X.shape[0]},) or ({X.shape[0]}, 1), got {t.shape}")
+    if not np.isin(t, (0, 1)).all():
+        raise ValueError(f"train_perceptron: targets t must be 0 or 1, got {np.unique(t).tolist()}")
+    if not lr > 0:
+        raise ValueError(f"train_perceptron: lr must be > 0, got {lr}")
+    if isinstance(max_epochs, bool) or not isinstance(max_epochs, (int, np.integer)) or max_epochs < 1:
+        raise ValueError(f"train_perceptron: max_epochs must be an integer >= 1, got {max_epochs!r}")
+    return X.astype(np.float64), t.astype(np.float64), float(lr), int(max_epochs)
