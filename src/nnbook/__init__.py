@@ -9,10 +9,10 @@ their own.
 """
 
 from nnbook.activations import ReLU, Sigmoid, Tanh, relu, sigmoid, step, tanh
-from nnbook.datasets import TRUTH_TABLES, truth_table
+from nnbook.datasets import TRUTH_TABLES, Digits, load_digits, truth_table
 from nnbook.gradcheck import GradientReport, check_gradients, numerical_gradient, relative_error
 from nnbook.layers import INITS, Affine
-from nnbook.losses import BCELoss, MSELoss
+from nnbook.losses import BCELoss, MSELoss, SoftmaxCrossEntropyLoss, softmax
 from nnbook.network import ACTIVATIONS, Network, make_mlp
 from nnbook.optim import SGD
 from nnbook.perceptron import AND, GATE_PARAMS, NAND, OR, XOR, Perceptron, PerceptronTraining, train_perceptron
@@ -34,10 +34,10 @@ __all__ = [
     "step", "sigmoid", "relu", "tanh", "Sigmoid", "ReLU", "Tanh",
     "Perceptron", "AND", "OR", "NAND", "XOR", "GATE_PARAMS", "train_perceptron", "PerceptronTraining",
     "Affine", "INITS",
-    "MSELoss", "BCELoss",
+    "MSELoss", "BCELoss", "SoftmaxCrossEntropyLoss", "softmax",
     "Network", "make_mlp", "ACTIVATIONS",
     "SGD",
     "train", "History", "outputs_within", "train_xor", "sweep_xor", "XORRun", "XORSweep", "XOR_RECIPE", "LOSSES",
     "numerical_gradient", "check_gradients", "GradientReport", "relative_error",
-    "truth_table", "TRUTH_TABLES",
+    "truth_table", "TRUTH_TABLES", "load_digits", "Digits",
 ]  # fmt: skip

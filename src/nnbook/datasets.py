@@ -2,13 +2,16 @@
 
 ``truth_table(name)`` returns ``(X, T)``: the four input pairs ``X`` of shape (4, 2) and the gate's
 outputs ``T`` of shape (4, 1), both float64 — the shapes a network's ``forward`` and a loss expect.
+``load_digits()`` (appendix, needs scikit-learn) splits scikit-learn's handwritten digits into train and test.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-__all__ = ["truth_table", "TRUTH_TABLES"]
+__all__ = ["truth_table", "TRUTH_TABLES", "load_digits", "Digits"]
 
 #: The four inputs, in the order every table of the book uses.
 INPUTS = ((0, 0), (1, 0), (0, 1), (1, 1))
@@ -37,3 +40,38 @@ def truth_table(name: str) -> tuple[np.ndarray, np.ndarray]:
     X = np.array(INPUTS, dtype=np.float64)
     T = np.array(TRUTH_TABLES[key], dtype=np.float64).reshape(4, 1)
     return X, T
+
+
+# --8<-- [start:load-digits]
+class Digits(NamedTuple):
+    """The handwritten digits split into a training and a test part (see :func:`load_digits`)."""
+
+    X_train: np.ndarray  # (n_train, 64) pixel values scaled to [0, 1]
+    t_train: np.ndarray  # (n_train,) class indices 0 ... 9
+    X_test: np.ndarray
+    t_test: np.ndarray
+
+
+def load_digits(*, test_fraction: float = 0.25, seed: int = 0, dtype: type = np.float64) -> Digits:
+    """scikit-learn's 1,797 handwritten digits (8x8 pixels), shuffled and split into train and test.
+
+    The data ship inside scikit-learn (no download); install it with the ``digits`` extra
+    (``pip install "nnbook[digits]"``). Each image becomes a row of 64 pixel values divided by 16,
+    so they lie in [0, 1]; the labels are class indices 0 ... 9. The same ``seed`` gives the same
+    split; the last ``test_fraction`` of a random permutation is the test set.
+    """
+    try:
+        from sklearn.datasets import load_digits as sklearn_load_digits
+    except ImportError as error:  # scikit-learn is an optional extra, imported only here
+        raise ImportError(
+            'load_digits needs scikit-learn: pip install "nnbook[digits]" (or pip install scikit-learn)'
+        ) from error
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"load_digits: test_fraction must lie strictly between 0 and 1, got {test_fraction!r}")
+    images, labels = sklearn_load_digits(return_X_y=True)
+    X = (images / 16.0).astype(dtype)  # pixel values 0 ... 16 -> [0, 1]
+    order = np.random.default_rng(seed).permutation(len(X))
+    n_test = round(len(X) * test_fraction)
+    train, test = order[:-n_test], order[-n_test:]
+    return Digits(X[train], labels[train], X[test], labels[test])
+# --8<-- [end:load-digits]

@@ -1,6 +1,7 @@
 """Loss functions (chapter 9): how far the network's outputs ``y`` are from the targets ``t``.
 
-Both follow PyTorch's defaults (``torch.nn.MSELoss()``, ``torch.nn.BCELoss()``, mean reduction),
+All follow PyTorch's defaults (``torch.nn.MSELoss()``, ``torch.nn.BCELoss()``, and for the digits
+appendix ``torch.nn.CrossEntropyLoss()``; mean reduction),
 so a reader can check any number here against PyTorch. ``forward(y, t)`` returns the loss as a
 Python float and remembers ``y`` and ``t``; ``backward()`` returns ``dL/dy``, an array shaped like ``y``.
 """
@@ -12,7 +13,7 @@ from numpy.typing import ArrayLike
 
 from nnbook._checks import NonFiniteError, real_input
 
-__all__ = ["MSELoss", "BCELoss", "LOG_CLAMP", "BCE_GRAD_EPS"]
+__all__ = ["MSELoss", "BCELoss", "LOG_CLAMP", "BCE_GRAD_EPS", "softmax", "SoftmaxCrossEntropyLoss"]
 
 #: ``BCELoss`` clamps each log at this value, as PyTorch does, so a confident wrong answer costs
 #: at most 100 per element instead of infinity.
@@ -96,3 +97,89 @@ def _require_unit_interval(a: np.ndarray, name: str) -> None:
         raise ValueError(
             f"BCELoss.forward: {name} must lie in [0, 1], got values from {a.min()} to {a.max()}{hint}"
         )
+
+
+# --8<-- [start:softmax]
+def softmax(y: ArrayLike) -> np.ndarray:
+    """Softmax over the last axis: ``exp(y_k) / sum_j exp(y_j)``, rows of probabilities that sum to 1.
+
+    Subtracting each row's maximum first changes nothing in the result (the common factor
+    ``exp(-max)`` cancels) but keeps every ``exp`` at most 1, so nothing overflows.
+
+    Examples
+    --------
+    >>> softmax(np.array([[0.0, 0.0], [1000.0, 0.0]]))
+    array([[0.5, 0.5],
+           [1. , 0. ]])
+    """
+    y = real_input(y, "softmax: y")
+    e = np.exp(y - y.max(axis=-1, keepdims=True))
+    e /= e.sum(axis=-1, keepdims=True)  # in place: e is our own new array
+    return e
+# --8<-- [end:softmax]
+
+
+# --8<-- [start:softmax-cross-entropy-loss]
+class SoftmaxCrossEntropyLoss:
+    """Softmax followed by cross-entropy, as one loss (PyTorch's ``torch.nn.CrossEntropyLoss()``).
+
+    ``y`` are the scores (logits) of the last Affine layer, shape (N, C): no Sigmoid or softmax
+    layer before this loss. ``t`` are the correct classes, either as integer indices of shape (N,)
+    (values 0 ... C-1) or as rows of target probabilities (e.g. one-hot) of shape (N, C).
+    With ``p = softmax(y)`` the loss is the mean over the batch of ``-sum_k t_k * log(p_k)``,
+    that is ``-log`` of the probability given to the correct class.
+    """
+
+    def __init__(self) -> None:
+        self.p: np.ndarray | None = None  # softmax(y), kept for backward
+        self.t: np.ndarray | None = None
+
+    def forward(self, y: ArrayLike, t: ArrayLike) -> float:
+        y = real_input(y, "SoftmaxCrossEntropyLoss.forward: y")
+        t = _class_targets(y, t)
+        z = y - y.max(axis=1, keepdims=True)  # shifted scores: the largest is 0, so exp(z) <= 1
+        e = np.exp(z)
+        s = e.sum(axis=1, keepdims=True)
+        log_p = z - np.log(s)  # log softmax, exact even where p itself underflows to 0
+        if t.ndim == 1:  # class indices: pick log p of the correct class in every row
+            loss = -np.mean(log_p[np.arange(len(t)), t])
+        else:
+            loss = -np.mean(np.sum(t * log_p, axis=1))
+        self.p, self.t = e / s, t
+        return float(loss)
+
+    def backward(self) -> np.ndarray:
+        """``dL/dy = (p - t) / N``: the softmax and the log cancel into this simple difference."""
+        p = _cached("SoftmaxCrossEntropyLoss", self.p)
+        n = len(p)
+        if self.t.ndim == 1:
+            d = p.copy()  # p stays as forward left it
+            d[np.arange(n), self.t] -= 1  # subtracting the one-hot target, without building it
+        else:
+            d = p - self.t
+        d /= n
+        return d
+# --8<-- [end:softmax-cross-entropy-loss]
+
+
+def _class_targets(y: np.ndarray, t: ArrayLike) -> np.ndarray:
+    """Check ``t`` against the scores ``y`` (N, C): class indices (N,) or target rows (N, C)."""
+    where = "SoftmaxCrossEntropyLoss.forward"
+    if y.ndim != 2 or y.shape[0] == 0 or y.shape[1] < 2:
+        raise ValueError(f"{where}: y must have shape (N, C) with N >= 1 examples and C >= 2 classes, got {y.shape}")
+    n, c = y.shape
+    t_array = np.asarray(t)
+    if t_array.ndim == 1 and t_array.dtype.kind in "iu":
+        if t_array.shape != (n,):
+            raise ValueError(f"{where}: t holds class indices of shape {t_array.shape}, expected ({n},) for y {y.shape}")
+        if t_array.min() < 0 or t_array.max() >= c:
+            raise ValueError(
+                f"{where}: class indices in t must lie in 0 ... {c - 1}, got values from {t_array.min()} to {t_array.max()}"
+            )
+        return t_array
+    if t_array.ndim == 1:
+        raise TypeError(f"{where}: t of shape ({n},) must hold integer class indices, got dtype {t_array.dtype}")
+    t_array = real_input(t_array, f"{where}: t").astype(y.dtype, copy=False)
+    if t_array.shape != y.shape:
+        raise ValueError(f"{where}: t must have shape ({n},) (class indices) or {y.shape} like y, got {t_array.shape}")
+    return t_array
