@@ -1,0 +1,175 @@
+"""The two languages stay in step: every page has its twin, and twins share structure, code, math, figures.
+
+For each pair docs/ja/X.md + docs/en/X.md:
+- the same heading IDs in the same order (every ##..###### heading carries an explicit `{ #id }`);
+- the same code blocks in the same order: same language and classes, identical code once comments are
+  removed (comments may be translated), identical shown output;
+- the same number of inline and display formulas;
+- the same figures (image targets) in the same order.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from pathlib import Path
+
+import pytest
+
+from nnbook_docs import scan_fences
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+LANGS = ("ja", "en")
+
+HEADING = re.compile(r"^(#{2,6})\s+(.*?)\s*$")
+HEADING_ID = re.compile(r"\{\s*#([\w-]+)[^}]*\}\s*$")
+IMAGE = re.compile(r"!\[[^\]]*\]\(\s*([^)\s]+)")
+DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
+INLINE_MATH = re.compile(r"(?<![\\$])\$(?![\s$])(.+?)(?<![\s\\$])\$(?!\$)")
+INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+
+
+def pages(lang: str) -> set[str]:
+    return {p.relative_to(DOCS / lang).as_posix() for p in (DOCS / lang).rglob("*.md")}
+
+
+ALL_PAGES = sorted(pages("ja") | pages("en"))
+
+
+def prose(text: str) -> str:
+    """The page without its fenced blocks and inline code (math and images live in prose)."""
+    lines = text.split("\n")
+    for fence in reversed(scan_fences(text)):
+        del lines[fence.line - 1 : fence.end_line]
+    return INLINE_CODE.sub("", "\n".join(lines))
+
+
+def headings(text: str) -> list[tuple[int, str, str | None]]:
+    """(line, heading text, explicit id or None) of every ##..###### heading outside code."""
+    in_fence = {n for f in scan_fences(text) for n in range(f.line, f.end_line + 1)}
+    found = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        m = HEADING.match(line)
+        if m and number not in in_fence:
+            ident = HEADING_ID.search(m[2])
+            found.append((number, m[2], ident[1] if ident else None))
+    return found
+
+
+def strip_comments(code: str, lang: str) -> str:
+    """Code with comments removed and trailing spaces dropped (comments may be translated)."""
+    if lang in {"python", "py", "python3"}:
+        try:
+            tokens = [t for t in tokenize.generate_tokens(io.StringIO(code).readline) if t.type != tokenize.COMMENT]
+            code = tokenize.untokenize(tokens)
+        except (tokenize.TokenError, SyntaxError, IndentationError):
+            pass
+    elif lang in {"pycon", "bash", "sh", "console", "shell"}:
+        code = "\n".join(re.sub(r"(^|\s)#(?![!]).*$", "", line) for line in code.split("\n"))
+    lines = [line.rstrip() for line in code.split("\n")]
+    return "\n".join(line for line in lines if line.strip())
+
+
+def code_blocks(text: str) -> list[tuple[str, tuple[str, ...], str]]:
+    return [(f.lang, tuple(f.classes), strip_comments(f.body, f.lang)) for f in scan_fences(text)]
+
+
+def math_counts(text: str) -> tuple[int, int]:
+    body = prose(text)
+    display = len(DISPLAY_MATH.findall(body))
+    inline = len(INLINE_MATH.findall(DISPLAY_MATH.sub("", body)))
+    return display, inline
+
+
+def figures(text: str) -> list[str]:
+    return IMAGE.findall(prose(text))
+
+
+def read(lang: str, page: str) -> str:
+    return (DOCS / lang / page).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_page_has_its_twin(page):
+    missing = [lang for lang in LANGS if not (DOCS / lang / page).exists()]
+    assert not missing, f"docs/{page}: exists in {set(LANGS) - set(missing)} only; add docs/{missing[0]}/{page}"
+
+
+def _pair(page: str) -> tuple[str, str]:
+    if not all((DOCS / lang / page).exists() for lang in LANGS):
+        pytest.skip("no twin (test_page_has_its_twin fails for it)")
+    return read("ja", page), read("en", page)
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_headings_have_explicit_ids(page):
+    problems = []
+    for lang in LANGS:
+        path = DOCS / lang / page
+        if path.exists():
+            for line, title, ident in headings(path.read_text(encoding="utf-8")):
+                if ident is None:
+                    problems.append(f"docs/{lang}/{page}:{line}: heading without an explicit ID: {title!r}")
+    assert not problems, "\n".join(problems) + "\n(write e.g. `## 順伝播 { #forward-pass }`)"
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_twins_have_the_same_heading_ids(page):
+    ja, en = _pair(page)
+    ids_ja = [i for _, _, i in headings(ja) if i]
+    ids_en = [i for _, _, i in headings(en) if i]
+    assert ids_ja == ids_en, f"docs/ja/{page} and docs/en/{page} differ in heading IDs:\n ja {ids_ja}\n en {ids_en}"
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_twins_have_the_same_code(page):
+    ja, en = _pair(page)
+    blocks_ja, blocks_en = code_blocks(ja), code_blocks(en)
+    fences_ja, fences_en = scan_fences(ja), scan_fences(en)
+    for k, (a, b) in enumerate(zip(blocks_ja, blocks_en)):
+        assert a == b, (
+            f"code block {k + 1} differs (comments aside): docs/ja/{page}:{fences_ja[k].line} "
+            f"vs docs/en/{page}:{fences_en[k].line}\n--- ja\n{a[2]}\n--- en\n{b[2]}"
+        )
+    assert len(blocks_ja) == len(blocks_en), (
+        f"docs/ja/{page} has {len(blocks_ja)} code blocks, docs/en/{page} has {len(blocks_en)}"
+    )
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_twins_have_the_same_number_of_formulas(page):
+    ja, en = _pair(page)
+    (dj, ij), (de, ie) = math_counts(ja), math_counts(en)
+    assert (dj, ij) == (de, ie), (
+        f"docs/{{ja,en}}/{page}: display formulas {dj} vs {de}, inline formulas {ij} vs {ie}"
+    )
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_twins_show_the_same_figures(page):
+    ja, en = _pair(page)
+    assert figures(ja) == figures(en), f"docs/{{ja,en}}/{page}: figures differ\n ja {figures(ja)}\n en {figures(en)}"
+
+
+# ---- the checks themselves catch what they should ----------------------------------------------
+
+
+def test_comment_only_differences_are_allowed():
+    assert strip_comments("x = 1  # 一つ\n# 説明\ny = 2\n", "python") == strip_comments(
+        "x = 1  # one\n# explanation\ny = 2\n", "python"
+    )
+    assert strip_comments("x = 1\n", "python") != strip_comments("x = 2\n", "python")
+    assert strip_comments('print("# not a comment")\n', "python") != strip_comments('print("#")\n', "python")
+
+
+def test_math_and_figures_are_counted_outside_code():
+    text = "a $x$ and $y_1$ b\n\n$$\nz\n$$\n\n`$not$`\n\n```python\nprint('$no$')\n```\n\n![f](../assets/figures/a.svg)\n"
+    assert math_counts(text) == (1, 2)
+    assert figures(text) == ["../assets/figures/a.svg"]
+
+
+def test_headings_inside_code_are_not_headings():
+    text = "# T\n\n## A { #a }\n\n```python\n## not a heading\n```\n\n### B\n"
+    assert headings(text) == [(3, "A { #a }", "a"), (9, "B", None)]
