@@ -38,7 +38,9 @@ class SGD:
         for name, value, grad in parameters:
             _check_grad(name, value, grad)
             if self.momentum:
-                v = self.velocity.setdefault(name, np.zeros_like(value))
+                if name not in self.velocity:
+                    self.velocity[name] = np.zeros_like(value)
+                v = self.velocity[name]
                 v *= self.momentum
                 v += grad
                 grad = v
