@@ -63,6 +63,264 @@ def new_figure(width: float = 4.0, height: float = 3.0, **subplots_kw) -> tuple[
 # ---------------------------------------------------------------------------------------------
 
 
+# Colours shared by the part-2 figures (matplotlib's default cycle, as in the other parts).
+_P2_FUNC = "#1f77b4"  # a function
+_P2_DERIV = "#ff7f0e"  # its derivative
+_P2_STEP = "#7f7f7f"  # the step function, for comparison
+_P2_CLASS = ("#d62728", "#1f77b4")  # XOR targets 0 and 1 (as in part 3)
+_P2_INPUTS = ((0, 0), (1, 0), (0, 1), (1, 1))
+
+
+def _p2_xor_layers(scale: float, *, activation: bool = True) -> list:
+    """Chapter 8's XOR network: NAND and OR in the hidden layer, AND at the output, all weights times ``scale``.
+
+    Built from the package's ``GATE_PARAMS`` (chapter 4's hand-set gates) exactly as the page builds it.
+    Without ``activation`` the Sigmoid layers are left out (chapter 5's linear stack).
+    """
+    import numpy as np
+
+    from nnbook import GATE_PARAMS, Affine, Sigmoid
+
+    def gate_layer(*names):
+        W = np.array([GATE_PARAMS[name][0] for name in names]).T
+        b = np.array([GATE_PARAMS[name][1] for name in names])
+        return Affine(scale * W, scale * b)
+
+    layers = [gate_layer("NAND", "OR"), Sigmoid(), gate_layer("AND"), Sigmoid()]
+    return layers if activation else [layers[0], layers[2]]
+
+
+def _p2_mark_xor_inputs(ax) -> None:
+    """The four XOR inputs: hollow for target 0, filled for target 1."""
+    for x1, x2 in _P2_INPUTS:
+        target = (x1 + x2) % 2
+        colour = _P2_CLASS[target]
+        ax.scatter([x1], [x2], s=90, zorder=3, linewidths=2, edgecolors=colour,
+                   facecolors=colour if target else "white")
+
+
+@figure("05-linear-vs-nonlinear")
+def _linear_vs_nonlinear() -> Figure:
+    import numpy as np
+
+    from nnbook import Network, make_mlp
+
+    g1, g2 = np.meshgrid(np.linspace(-0.3, 1.3, 161), np.linspace(-0.3, 1.3, 161))
+    grid = np.column_stack([g1.ravel(), g2.ravel()])
+    fig, axes = new_figure(8.0, 3.6, ncols=2)
+    # Left: two Affine layers with random weights and nothing in between. Right: chapter 8's XOR network.
+    linear = make_mlp([2, 3, 1], activation="identity", output="identity", rng=1)
+    nets = (linear, Network(_p2_xor_layers(10.0)))
+    titles = (r"$(xW_1 + b_1)\,W_2 + b_2$", r"$\sigma(\sigma(xW_1 + b_1)\,W_2 + b_2)$")
+    for ax, net, title in zip(axes, nets, titles):
+        out = net.forward(grid).reshape(g1.shape)
+        filled = ax.contourf(g1, g2, out, levels=12, cmap="RdBu", alpha=0.85)
+        ax.contour(g1, g2, out, levels=filled.levels, colors="white", linewidths=0.5)
+        fig.colorbar(filled, ax=ax, fraction=0.046, pad=0.04)
+        _p2_mark_xor_inputs(ax)
+        ax.set_title(title, fontsize=11)
+        ax.set_xlabel("$x_1$")
+        ax.set_ylabel("$x_2$")
+        ax.set_aspect("equal")
+        ax.set_xticks([0, 1])
+        ax.set_yticks([0, 1])
+    fig.patch.set_facecolor("white")
+    fig.tight_layout()
+    return fig
+
+
+@figure("05-step-vs-sigmoid")
+def _step_vs_sigmoid() -> Figure:
+    import numpy as np
+
+    from nnbook import sigmoid, step
+
+    z = np.linspace(-4, 4, 801)
+    fig, ax = new_figure(5.6, 3.2)
+    ax.plot(z, step(z), color=_P2_STEP, lw=2.5, label=r"$\mathrm{step}(z)$", drawstyle="steps-mid")
+    for a, alpha in ((1, 0.45), (4, 0.7), (20, 1.0)):
+        label = r"$\sigma(z)$" if a == 1 else rf"$\sigma({a}z)$"
+        ax.plot(z, sigmoid(a * z), color=_P2_FUNC, lw=1.8, alpha=alpha, label=label)
+    ax.set_xlabel("$z$")
+    ax.set_yticks([0, 0.5, 1])
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=10)
+    fig.patch.set_facecolor("white")
+    fig.tight_layout()
+    return fig
+
+
+@figure("06-affine-graph")
+def _affine_graph() -> Figure:
+    fig, ax = new_figure(4.6, 3.0)
+    inputs = {1: (0.0, 1.6), 2: (0.0, 0.4)}
+    outputs = {1: (3.0, 2.0), 2: (3.0, 1.0), 3: (3.0, 0.0)}
+    for i, (xi, yi) in inputs.items():
+        for j, (xj, yj) in outputs.items():
+            strong = j == 2
+            ax.plot([xi, xj], [yi, yj], color=_P2_DERIV if strong else "#bbbbbb", lw=2.2 if strong else 1.0, zorder=1)
+            if strong:
+                t = 0.55 if i == 1 else 0.45
+                ax.text(xi + t * (xj - xi), yi + t * (yj - yi) + 0.12, f"$w_{{{i}2}}$", color=_P2_DERIV,
+                        ha="center", fontsize=12)
+    for i, (x, y) in inputs.items():
+        ax.add_patch(plt.Circle((x, y), 0.28, facecolor="white", edgecolor=_P2_FUNC, lw=2, zorder=2))
+        ax.text(x, y, f"$x_{i}$", ha="center", va="center", fontsize=13, zorder=3)
+    for j, (x, y) in outputs.items():
+        ax.add_patch(plt.Circle((x, y), 0.28, facecolor="white", edgecolor=_P2_FUNC, lw=2, zorder=2))
+        ax.text(x, y, f"$y_{j}$", ha="center", va="center", fontsize=13, zorder=3)
+        ax.text(x + 0.42, y, f"$+\\,b_{j}$", ha="left", va="center", fontsize=11, color="#555555")
+    # W written out below the graph, its column 2 (the weights into y_2) highlighted like the edges.
+    ax.text(0.55, -0.95, "$W =$", ha="right", va="center", fontsize=13)
+    for i in (1, 2):
+        for j in (1, 2, 3):
+            ax.text(0.55 + 0.75 * j, -0.95 + (0.25 if i == 1 else -0.25), f"$w_{{{i}{j}}}$", ha="center",
+                    va="center", fontsize=12, color=_P2_DERIV if j == 2 else "black")
+    for x0, dx in ((0.85, 0.12), (3.05, -0.12)):  # matrix brackets
+        ax.plot([x0 + dx, x0, x0, x0 + dx], [-0.5, -0.5, -1.4, -1.4], color="black", lw=1.2)
+    ax.set_xlim(-0.5, 4.0)
+    ax.set_ylim(-1.6, 2.45)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    fig.patch.set_facecolor("white")
+    return fig
+
+
+def _p2_grid(ax, x0: float, y0: float, rows: int, cols: int, colour: str, *, alpha: float = 1.0) -> None:
+    """A matrix of ``rows`` x ``cols`` unit cells with its top-left corner at (x0, y0)."""
+    from matplotlib.patches import Rectangle
+
+    for r in range(rows):
+        for c in range(cols):
+            ax.add_patch(Rectangle((x0 + c, y0 - r - 1), 1, 1, facecolor=colour, edgecolor="white", lw=1.5,
+                                   alpha=alpha))
+
+
+@figure("06-affine-shapes")
+def _affine_shapes() -> Figure:
+    import numpy as np
+
+    from nnbook import Affine
+
+    # The shapes of the page's hidden layer, N=4 inputs, D=2, H=3, taken from a real forward pass.
+    layer = Affine.create(2, 3, rng=0)
+    (n, d), (_, h) = (4, 2), layer.W.shape
+    y_shape = layer.forward(np.zeros((n, d))).shape
+    fig, ax = new_figure(7.6, 2.9)
+    top = 4.6
+    x = 0.0
+    _p2_grid(ax, x, top, n, d, "#aec7e8")
+    ax.text(x + d / 2, top + 0.45, "$X$", ha="center", fontsize=14)
+    ax.text(x + d / 2, top - n - 0.55, rf"${n} \times {d}$", ha="center", fontsize=11)
+    ax.text(x + d + 0.5, top - n / 2, "$@$", ha="center", va="center", fontsize=15)
+    x += d + 1.0
+    _p2_grid(ax, x, top, d, h, "#ffbb78")
+    ax.text(x + h / 2, top + 0.45, "$W$", ha="center", fontsize=14)
+    ax.text(x + h / 2, top - d - 0.55, rf"${d} \times {h}$", ha="center", fontsize=11)
+    ax.text(x + h + 0.5, top - n / 2, "$+$", ha="center", va="center", fontsize=15)
+    x += h + 1.0
+    _p2_grid(ax, x, top, 1, h, "#98df8a")
+    _p2_grid(ax, x, top - 1, n - 1, h, "#98df8a", alpha=0.35)  # the copies broadcasting makes
+    ax.text(x + h / 2, top + 0.45, "$b$", ha="center", fontsize=14)
+    ax.text(x + h / 2, top - n - 0.55, rf"$({h},) \to {n} \times {h}$", ha="center", fontsize=11)
+    ax.text(x + h + 0.5, top - n / 2, "$=$", ha="center", va="center", fontsize=15)
+    x += h + 1.0
+    _p2_grid(ax, x, top, *y_shape, "#c5b0d5")
+    ax.text(x + h / 2, top + 0.45, "$Y$", ha="center", fontsize=14)
+    ax.text(x + h / 2, top - n - 0.55, rf"${y_shape[0]} \times {y_shape[1]}$", ha="center", fontsize=11)
+    ax.text(x / 2 + h / 2, -0.9, r"$(N \times D)\,(D \times H) + (H) \;\to\; (N \times H)$", ha="center",
+            fontsize=13)
+    ax.set_xlim(-0.3, x + h + 0.3)
+    ax.set_ylim(-1.4, top + 1.0)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    fig.patch.set_facecolor("white")
+    return fig
+
+
+@figure("07-activations")
+def _activations() -> Figure:
+    import numpy as np
+
+    from nnbook import ReLU, Sigmoid
+
+    x = np.linspace(-6, 6, 1201).reshape(-1, 1)
+    fig, axes = new_figure(8.0, 3.2, ncols=2)
+    panels = ((Sigmoid(), r"$\sigma(x)$", r"$\sigma'(x) = \sigma(x)\,(1 - \sigma(x))$", (-0.1, 1.1)),
+              (ReLU(), r"$\mathrm{ReLU}(x)$", r"$\mathrm{ReLU}'(x)$", (-0.5, 3.2)))
+    for ax, (layer, name, deriv_name, ylim) in zip(axes, panels):
+        y = layer.forward(x)
+        dy = layer.backward(np.ones_like(x))  # the derivative, as backward computes it
+        ax.plot(x, y, color=_P2_FUNC, lw=2.2, label=name)
+        if isinstance(layer, ReLU):  # draw the jump at 0 as a jump, not a steep line
+            left, right = x[:, 0] < 0, x[:, 0] > 0
+            ax.plot(x[left], dy[left], color=_P2_DERIV, lw=2.2, ls="--", label=deriv_name)
+            ax.plot(x[right], dy[right], color=_P2_DERIV, lw=2.2, ls="--")
+            ax.set_xlim(-3, 3)
+        else:
+            ax.plot(x, dy, color=_P2_DERIV, lw=2.2, ls="--", label=deriv_name)
+        ax.axhline(0, color="#999999", lw=0.8)
+        ax.axvline(0, color="#999999", lw=0.8)
+        ax.set_ylim(*ylim)
+        ax.set_xlabel("$x$")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="upper left", fontsize=10)
+    fig.patch.set_facecolor("white")
+    fig.tight_layout()
+    return fig
+
+
+@figure("08-xor-network")
+def _xor_network() -> Figure:
+    import numpy as np
+
+    scale = 10.0
+    layers = _p2_xor_layers(scale)
+    x = np.array([[1.0, 0.0]])
+    values = [x[0]]
+    h = x
+    for layer in layers:
+        h = layer.forward(h)
+        values.append(h[0])
+    hidden, output = values[2], values[4]
+    W1, b1, W2, b2 = layers[0].W, layers[0].b, layers[2].W, layers[2].b
+    pos_in = [(0.0, 2.0), (0.0, 0.0)]
+    pos_hid = [(3.2, 2.0), (3.2, 0.0)]
+    pos_out = [(6.4, 1.0)]
+    fig, ax = new_figure(7.2, 3.4)
+
+    def edge(p, q, w, t):
+        ax.plot([p[0], q[0]], [p[1], q[1]], color="#bbbbbb", lw=1.4, zorder=1)
+        ax.text(p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1]), f"${w:g}$", fontsize=10, ha="center",
+                va="center", color=_P2_DERIV, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0},
+                zorder=2)
+
+    for i, p in enumerate(pos_in):
+        for j, q in enumerate(pos_hid):
+            edge(p, q, W1[i, j], 0.5 if i == j else 0.2)  # crossing edges labelled near their start
+    for j, p in enumerate(pos_hid):
+        edge(p, pos_out[0], W2[j, 0], 0.45)
+
+    def node(p, text, sub):
+        ax.add_patch(plt.Circle(p, 0.48, facecolor="white", edgecolor=_P2_FUNC, lw=2, zorder=3))
+        ax.text(p[0], p[1], text, ha="center", va="center", fontsize=11, zorder=4)
+        ax.text(p[0], p[1] - 0.72, sub, ha="center", va="center", fontsize=10, color="#555555")
+
+    for i, p in enumerate(pos_in):
+        node(p, f"${x[0, i]:g}$", f"$x_{i + 1}$")
+    for j, p in enumerate(pos_hid):
+        node(p, f"${hidden[j]:.3f}$", f"$h_{j + 1},\\ b = {b1[j]:g}$")
+    node(pos_out[0], f"${output[0]:.3f}$", f"$y,\\ b = {b2[0]:g}$")
+    ax.text(1.6, -1.55, r"$h = \sigma(xW_1 + b_1)$", ha="center", fontsize=11)
+    ax.text(4.8, -1.55, r"$y = \sigma(hW_2 + b_2)$", ha="center", fontsize=11)
+    ax.set_xlim(-0.7, 7.1)
+    ax.set_ylim(-1.9, 2.7)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    fig.patch.set_facecolor("white")
+    return fig
+
+
 # ---------------------------------------------------------------------------------------------
 # Part 3 — chapters 9-11: loss, backpropagation, update cycle, XOR training
 # ---------------------------------------------------------------------------------------------
