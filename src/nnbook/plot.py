@@ -324,3 +324,191 @@ def _xor_network() -> Figure:
 # ---------------------------------------------------------------------------------------------
 # Part 3 — chapters 9-11: loss, backpropagation, update cycle, XOR training
 # ---------------------------------------------------------------------------------------------
+
+
+# Colours shared by the part-3 figures (matplotlib's default cycle, so they match the other parts).
+_P3_CURVE = "#1f77b4"  # curves: losses, L(w)
+_P3_STEP = "#ff7f0e"  # points visited by an optimizer
+_P3_ALT = "#2ca02c"  # a second optimizer / method
+_P3_CLASS = ("#d62728", "#1f77b4")  # XOR targets 0 and 1
+
+
+def _p3_descent_1d(lr: float, steps: int) -> tuple[list[float], list[float]]:
+    """Chapter 9's one-dimensional example: y = w x, MSE against t = 2x; gradient descent from w = 0."""
+    import numpy as np
+
+    from nnbook.losses import MSELoss
+
+    x, t = np.array([1.0, 2.0, 3.0]), np.array([2.0, 4.0, 6.0])
+    loss = MSELoss()
+    ws, losses = [], []
+    w = 0.0
+    for _ in range(steps + 1):
+        ws.append(w)
+        losses.append(loss.forward(w * x, t))
+        grad = float(np.sum(loss.backward() * x))  # chain rule: dL/dw = sum_i dL/dy_i * x_i
+        w -= lr * grad
+    return ws, losses
+
+
+@figure("09-gradient-descent")
+def _gradient_descent_1d() -> Figure:
+    import numpy as np
+
+    from nnbook.losses import MSELoss
+
+    x, t = np.array([1.0, 2.0, 3.0]), np.array([2.0, 4.0, 6.0])
+    grid = np.linspace(-0.25, 4.25, 200)
+    curve = [MSELoss().forward(w * x, t) for w in grid]
+    fig, axes = new_figure(8.0, 3.2, ncols=2, sharey=True)
+    for ax, lr in zip(axes, (0.05, 0.2)):
+        ws, losses = _p3_descent_1d(lr, steps=8)
+        ax.plot(grid, curve, color=_P3_CURVE, lw=2, zorder=1)
+        ax.plot(ws, losses, color=_P3_STEP, lw=1, alpha=0.6, zorder=2)
+        ax.scatter(ws, losses, color=_P3_STEP, s=28, zorder=3, edgecolor="white", linewidth=0.6)
+        for k in (0, 1, 2):
+            ax.annotate(f"$w_{k}$", (ws[k], losses[k]), textcoords="offset points", xytext=(6, 4), fontsize=10)
+        ax.set_title(rf"$\eta = {lr}$")
+        ax.set_xlabel("$w$")
+        ax.set_xlim(-0.25, 4.25)
+        ax.set_ylim(-1, 21)
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("$L(w)$")
+    fig.patch.set_facecolor("white")
+    fig.tight_layout()
+    return fig
+
+
+def _p3_bowl_path(lr: float, momentum: float, steps: int):
+    """SGD (the package's optimizer) on the bowl L(p) = (p0**2 + 10 p1**2) / 2, from (-4, 1.5)."""
+    import numpy as np
+
+    from nnbook.optim import SGD
+
+    p = np.array([-4.0, 1.5])
+    optimizer = SGD(lr, momentum=momentum)
+    path = [p.copy()]
+    for _ in range(steps):
+        grad = np.array([p[0], 10.0 * p[1]])
+        optimizer.step([("p", p, grad)])
+        path.append(p.copy())
+    return np.array(path)
+
+
+@figure("10-momentum")
+def _momentum_paths() -> Figure:
+    import numpy as np
+
+    fig, (ax, ax_loss) = new_figure(8.4, 3.4, ncols=2, gridspec_kw={"width_ratios": [1.5, 1]})
+    g0, g1 = np.meshgrid(np.linspace(-4.5, 1.5, 240), np.linspace(-2.0, 2.0, 160))
+    ax.contour(g0, g1, (g0**2 + 10 * g1**2) / 2, levels=[0.1, 0.5, 1, 2, 4, 8, 12, 16], colors="#bbbbbb",
+               linewidths=0.8)
+    for momentum, colour in ((0.0, _P3_STEP), (0.5, _P3_ALT)):
+        path = _p3_bowl_path(0.15, momentum, steps=20)
+        label = rf"$\mu = {momentum}$"
+        ax.plot(path[:, 0], path[:, 1], "-o", color=colour, ms=3.5, lw=1.2, label=label)
+        losses = (path[:, 0] ** 2 + 10 * path[:, 1] ** 2) / 2
+        ax_loss.semilogy(np.arange(len(losses)), losses, "-o", color=colour, ms=3, lw=1.2, label=label)
+    ax.plot([0], [0], marker="*", color="black", ms=10)
+    ax.set_xlabel("$p_0$")
+    ax.set_ylabel("$p_1$")
+    ax.set_aspect("equal")
+    ax.set_title(r"$L = (p_0^2 + 10\,p_1^2)/2,\ \eta = 0.15$", fontsize=10)
+    ax.legend(loc="upper right", fontsize=9)
+    ax_loss.set_xlabel("$k$")
+    ax_loss.set_ylabel("$L$")
+    ax_loss.grid(alpha=0.3)
+    ax_loss.legend(fontsize=9)
+    fig.patch.set_facecolor("white")
+    fig.tight_layout()
+    return fig
+
+
+def _p3_xor_network(seed: int, **overrides):
+    """The network, loss and optimizer ``train_xor`` builds for ``seed`` (same recipe, same order of draws)."""
+    from nnbook.losses import BCELoss, MSELoss
+    from nnbook.network import make_mlp
+    from nnbook.optim import SGD
+    from nnbook.train import XOR_RECIPE
+
+    r = {**XOR_RECIPE, **overrides}
+    network = make_mlp([2, r["hidden"], 1], activation=r["activation"], output="sigmoid", init=r["init"], rng=seed)
+    loss = {"bce": BCELoss, "mse": MSELoss}[r["loss"]]()
+    return network, loss, SGD(r["lr"], momentum=r["momentum"]), r
+
+
+@figure("11-loss-curve")
+def _xor_loss_curves() -> Figure:
+    import numpy as np
+
+    from nnbook.train import train_xor
+
+    fig, ax = new_figure(6.4, 3.4)
+    runs = (
+        ({"seed": 0, "hidden": 4}, _P3_CURVE, "-"),
+        ({"seed": 5, "hidden": 2, "epochs": 8000}, _P3_STEP, "-"),
+        ({"seed": 13, "hidden": 2, "epochs": 6000}, _P3_CLASS[0], "--"),
+    )
+    for kw, colour, style in runs:
+        run = train_xor(**kw)
+        losses = run.history.losses
+        label = rf"$H = {kw['hidden']},\ s = {kw['seed']}$"
+        ax.plot(np.arange(1, len(losses) + 1), losses, style, color=colour, lw=1.8, label=label)
+        if run.solved:
+            ax.plot([len(losses)], [losses[-1]], "o", color=colour, ms=5)
+    ax.axhline(np.log(2) / 2, color="#888888", lw=0.8, ls=":")
+    ax.annotate(r"$\frac{1}{2}\ln 2$", (6000, np.log(2) / 2), xytext=(4, 4), textcoords="offset points",
+                ha="right", va="bottom", fontsize=11, color="#555555")
+    ax.set_xscale("log")
+    ax.set_xlabel("$k$")
+    ax.set_ylabel("$L$")
+    ax.set_ylim(0, 0.8)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=9, loc="lower left")
+    fig.patch.set_facecolor("white")
+    fig.tight_layout()
+    return fig
+
+
+@figure("11-decision-boundary")
+def _xor_decision_boundary() -> Figure:
+    import numpy as np
+
+    from nnbook.datasets import truth_table
+    from nnbook.train import outputs_within, train
+
+    X, T = truth_table("xor")
+    network, loss, optimizer, r = _p3_xor_network(seed=0)
+    g = np.linspace(-0.5, 1.5, 161)
+    gx, gy = np.meshgrid(g, g)
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    snapshot_epochs = (0, 100, 170, 190)
+    snapshots = {0: network.predict(grid).reshape(gx.shape)}
+
+    def remember(epoch: int, _loss: float) -> None:
+        if epoch in snapshot_epochs:
+            snapshots[epoch] = network.predict(grid).reshape(gx.shape)
+
+    history = train(network, loss, optimizer, X, T, epochs=r["epochs"], stop=outputs_within(r["tol"]),
+                    callback=remember)
+    snapshots[history.epochs] = network.predict(grid).reshape(gx.shape)
+
+    fig, axes = new_figure(2.3 * len(snapshots) + 0.6, 2.7, ncols=len(snapshots) + 1, sharey=False,
+                           gridspec_kw={"width_ratios": [1] * len(snapshots) + [0.08]})
+    colorbar_axes, axes = axes[-1], axes[:-1]
+    for ax, (epoch, Y) in zip(axes, sorted(snapshots.items())):
+        filled = ax.contourf(gx, gy, Y, levels=np.linspace(0, 1, 11), cmap="RdBu", vmin=0, vmax=1)
+        ax.contour(gx, gy, Y, levels=[0.5], colors="black", linewidths=1.5)
+        for (x1, x2), t in zip(X, T[:, 0]):
+            ax.scatter([x1], [x2], s=70, color=_P3_CLASS[int(t)], edgecolor="black", linewidth=1.2, zorder=3,
+                       marker="o" if t == 1 else "X")
+        ax.set_title(f"$k = {epoch}$", fontsize=11)
+        ax.set_xlabel("$x_1$")
+        ax.set_aspect("equal")
+        ax.set_xticks([0, 1])
+        ax.set_yticks([0, 1] if ax is axes[0] else [])
+    axes[0].set_ylabel("$x_2$")
+    fig.colorbar(filled, cax=colorbar_axes, ticks=[0, 0.5, 1]).set_label("$y$", rotation=0, labelpad=12)
+    fig.tight_layout()
+    fig.patch.set_facecolor("white")
+    return fig
