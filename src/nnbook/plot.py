@@ -58,6 +58,250 @@ def new_figure(width: float = 4.0, height: float = 3.0, **subplots_kw) -> tuple[
 # ---------------------------------------------------------------------------------------------
 
 
+# Colours shared by the part-1 figures (matplotlib's default cycle, like the other parts).
+_P1_ONE = "#1f77b4"  # output / target 1: filled blue circles, blue half-plane
+_P1_ZERO = "#d62728"  # output / target 0: open red squares
+_P1_LINE = "#333333"  # decision lines, network edges
+_P1_CURVES = ("#2ca02c", "#ff7f0e")  # two curves side by side (AND, XOR)
+_P1_TRY = "#8c8c8c"  # candidate lines that fail
+_P1_LIM = (-0.45, 1.45)  # the square drawn around the four inputs
+
+
+def _p1_plane(ax, xlabel: str = "$x_1$", ylabel: str = "$x_2$") -> None:
+    """Axes around the four inputs (0/1, 0/1): equal aspect, ticks 0 and 1, light grid."""
+    ax.set_xlim(*_P1_LIM)
+    ax.set_ylim(*_P1_LIM)
+    ax.set_aspect("equal")
+    ax.set_xticks([0, 1])
+    ax.set_yticks([0, 1])
+    ax.set_xlabel(xlabel, fontsize=13)
+    ax.set_ylabel(ylabel, fontsize=13, rotation=0, labelpad=10)
+    ax.grid(alpha=0.25)
+    ax.set_axisbelow(True)
+
+
+def _p1_points(ax, X, y) -> None:
+    """Points ``X`` (N, 2) with 0/1 values ``y``: 1 = filled blue circle, 0 = open red square."""
+    import numpy as np
+
+    X, y = np.asarray(X, dtype=float), np.asarray(y).ravel()
+    ones, zeros = X[y == 1], X[y == 0]
+    ax.scatter(ones[:, 0], ones[:, 1], s=120, marker="o", color=_P1_ONE, zorder=4)
+    ax.scatter(zeros[:, 0], zeros[:, 1], s=105, marker="s", facecolor="white", edgecolor=_P1_ZERO,
+               linewidth=2.2, zorder=4)
+
+
+def _p1_clip(polygon, w, b) -> list:
+    """The part of a convex polygon (list of (x1, x2)) where ``w·x + b >= 0`` (one clipping step)."""
+    out = []
+    for k, p in enumerate(polygon):
+        q = polygon[(k + 1) % len(polygon)]
+        ap = w[0] * p[0] + w[1] * p[1] + b
+        aq = w[0] * q[0] + w[1] * q[1] + b
+        if ap >= 0:
+            out.append(p)
+        if (ap >= 0) != (aq >= 0):
+            s = ap / (ap - aq)
+            out.append((p[0] + s * (q[0] - p[0]), p[1] + s * (q[1] - p[1])))
+    return out
+
+
+_P1_SQUARE = [(_P1_LIM[0], _P1_LIM[0]), (_P1_LIM[1], _P1_LIM[0]), (_P1_LIM[1], _P1_LIM[1]), (_P1_LIM[0], _P1_LIM[1])]
+
+
+def _p1_region(ax, *halfplanes) -> None:
+    """Shade the part of the square where every ``w·x + b`` of ``halfplanes`` is positive."""
+    polygon = _P1_SQUARE
+    for w, b in halfplanes:
+        polygon = _p1_clip(polygon, w, b)
+    if polygon:
+        ax.fill(*zip(*polygon), color=_P1_ONE, alpha=0.13, linewidth=0, zorder=1)
+
+
+def _p1_line(ax, w, b, *, fill: bool = True, color: str = _P1_LINE, style: str = "-") -> None:
+    """The line ``w·x + b = 0`` across the square and, with ``fill``, the side where ``w·x + b > 0``."""
+    lo, hi = _P1_LIM[0] - 1, _P1_LIM[1] + 1  # beyond the square; the axes clip the line
+    if abs(w[1]) >= abs(w[0]):
+        xs = [lo, hi]
+        ys = [-(w[0] * x + b) / w[1] for x in xs]
+    else:
+        ys = [lo, hi]
+        xs = [-(w[1] * y + b) / w[0] for y in ys]
+    ax.plot(xs, ys, color=color, lw=2, linestyle=style, zorder=2)
+    if fill:
+        _p1_region(ax, (w, b))
+
+
+def _p1_params(w, b) -> str:
+    """``w = (1, 1), b = -1.5`` as math."""
+    return rf"$\mathbf{{w}} = ({w[0]:g},\ {w[1]:g}),\ b = {b:g}$"
+
+
+def _p1_finish(fig: Figure) -> Figure:
+    fig.patch.set_facecolor("white")  # readable on the dark theme too
+    fig.tight_layout()
+    return fig
+
+
+@figure("02-gate-lines")
+def _p1_gate_lines() -> Figure:
+    from nnbook import AND, GATE_PARAMS, NAND, OR, truth_table
+
+    X, _ = truth_table("and")
+    fig, axes = new_figure(9.6, 3.6, ncols=3)
+    for ax, (name, gate) in zip(axes, [("AND", AND), ("OR", OR), ("NAND", NAND)]):
+        w, b = GATE_PARAMS[name]
+        _p1_plane(ax)
+        _p1_line(ax, w, b)
+        _p1_points(ax, X, gate(X[:, 0], X[:, 1]))
+        ax.set_title(f"{name}\n{_p1_params(w, b)}", fontsize=11)
+    return _p1_finish(fig)
+
+
+@figure("03-xor-wall")
+def _p1_xor_wall() -> Figure:
+    from nnbook import AND, GATE_PARAMS, XOR, truth_table
+
+    X, _ = truth_table("xor")
+    fig, (left, right) = new_figure(6.8, 3.6, ncols=2)
+    _p1_plane(left)
+    _p1_line(left, *GATE_PARAMS["AND"])
+    _p1_points(left, X, AND(X[:, 0], X[:, 1]))
+    left.set_title("AND", fontsize=11)
+    _p1_plane(right)
+    # A few tries, each leaving at least one point on the wrong side (chapter 3 proves no line works).
+    for w, b in [((1.0, 1.0), -0.5), ((1.0, 1.0), -1.5), ((1.0, -1.0), 0.0), ((1.0, 0.0), -0.5)]:
+        _p1_line(right, w, b, fill=False, color=_P1_TRY, style="--")
+    _p1_points(right, X, XOR(X[:, 0], X[:, 1]))
+    right.set_title("XOR", fontsize=11)
+    return _p1_finish(fig)
+
+
+@figure("03-error-history")
+def _p1_error_history() -> Figure:
+    import numpy as np
+
+    from nnbook import train_perceptron, truth_table
+
+    fig, ax = new_figure(6.4, 3.0)
+    for name, color, marker in [("and", _P1_CURVES[0], "o"), ("xor", _P1_CURVES[1], "s")]:
+        X, T = truth_table(name)
+        errors = train_perceptron(X, T).errors  # the chapter's own run: lr=1, at most 20 epochs
+        epochs = np.arange(1, len(errors) + 1)
+        ax.plot(epochs, errors, color=color, marker=marker, lw=2, ms=6, label=name.upper(), clip_on=False)
+    ax.set_xlim(0.5, 20.5)
+    ax.set_ylim(-0.3, 4.3)
+    ax.set_xticks([1, 5, 10, 15, 20])
+    ax.set_yticks([0, 1, 2, 3, 4])
+    ax.grid(alpha=0.3)
+    ax.legend(loc="center right", frameon=False, fontsize=11)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return _p1_finish(fig)
+
+
+def _p1_node(ax, xy, label: str, *, color: str = "white", edge: str = _P1_LINE, r: float = 0.32) -> None:
+    from matplotlib.patches import Circle
+
+    ax.add_patch(Circle(xy, r, facecolor=color, edgecolor=edge, linewidth=2, zorder=3))
+    ax.text(*xy, label, ha="center", va="center", fontsize=15, zorder=4)
+
+
+def _p1_edge(ax, start, end, label: str, *, r: float = 0.32, at: float = 0.5, side: float = 0.0) -> None:
+    """An arrow between two nodes (stopping at their rims) with its weight written on it."""
+    import numpy as np
+
+    p, q = np.asarray(start, float), np.asarray(end, float)
+    u = (q - p) / np.linalg.norm(q - p)
+    ax.annotate("", xy=q - u * r, xytext=p + u * r,
+                arrowprops=dict(arrowstyle="-|>", color=_P1_LINE, lw=1.6, mutation_scale=16), zorder=2)
+    m = p + (q - p) * at + np.array([-u[1], u[0]]) * side
+    ax.text(*m, label, ha="center", va="center", fontsize=12, zorder=5,
+            bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"))
+
+
+@figure("02-perceptron")
+def _p1_perceptron_diagram() -> Figure:
+    fig, ax = new_figure(5.6, 2.6)
+    _p1_node(ax, (0, 1.6), "$x_1$")
+    _p1_node(ax, (0, 0), "$x_2$")
+    _p1_node(ax, (3, 0.8), "$a$", r=0.42)
+    _p1_node(ax, (5.2, 0.8), "$y$")
+    _p1_edge(ax, (0, 1.6), (3, 0.8), "$w_1$", r=0.38)
+    _p1_edge(ax, (0, 0), (3, 0.8), "$w_2$", r=0.38)
+    _p1_edge(ax, (3, 0.8), (5.2, 0.8), r"$\mathrm{step}$", r=0.38, side=0.3)
+    ax.text(3, 1.45, "$+\\,b$", ha="center", va="bottom", fontsize=13)
+    ax.text(3, 0.05, r"$a = w_1 x_1 + w_2 x_2 + b$", ha="center", va="top", fontsize=12)
+    ax.set_xlim(-0.5, 5.7)
+    ax.set_ylim(-0.6, 2.1)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return _p1_finish(fig)
+
+
+@figure("04-xor-network")
+def _p1_xor_network() -> Figure:
+    from nnbook import GATE_PARAMS
+
+    fig, ax = new_figure(7.0, 3.6)
+    inputs, hidden, out = [(0, 2.4), (0, 0)], [(3.2, 2.4), (3.2, 0)], (6.4, 1.2)
+    for xy, label in zip(inputs, ["$x_1$", "$x_2$"]):
+        _p1_node(ax, xy, label)
+    units = [("NAND", hidden[0], "$s_1$"), ("OR", hidden[1], "$s_2$")]
+    for name, xy, label in units:
+        w, b = GATE_PARAMS[name]
+        _p1_node(ax, xy, label)
+        for k, src in enumerate(inputs):
+            straight = src[1] == xy[1]
+            _p1_edge(ax, src, xy, f"${w[k]:g}$", at=0.3 if straight else 0.28, side=0.0)
+        dy = 0.45 if xy[1] > 1 else -0.45
+        ax.text(xy[0], xy[1] + dy, f"{name}   $b = {b:g}$", ha="center",
+                va="bottom" if dy > 0 else "top", fontsize=11)
+    w, b = GATE_PARAMS["AND"]
+    _p1_node(ax, out, "$y$")
+    for k, (_, xy, _) in enumerate(units):
+        _p1_edge(ax, xy, out, f"${w[k]:g}$", at=0.45)
+    ax.text(out[0], out[1] + 0.45, f"AND   $b = {b:g}$", ha="center", va="bottom", fontsize=11)
+    ax.set_xlim(-0.6, 7.4)
+    ax.set_ylim(-0.9, 3.3)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return _p1_finish(fig)
+
+
+@figure("04-hidden-space")
+def _p1_hidden_space() -> Figure:
+    import numpy as np
+
+    from nnbook import GATE_PARAMS, NAND, OR, XOR, truth_table
+
+    X, _ = truth_table("xor")
+    y = XOR(X[:, 0], X[:, 1])
+    fig, (left, right) = new_figure(8.2, 3.9, ncols=2)
+
+    # Left: the input plane. Each hidden unit is one line; XOR is 1 where both units say 1.
+    _p1_plane(left)
+    _p1_region(left, GATE_PARAMS["NAND"], GATE_PARAMS["OR"])  # s1 = 1 and s2 = 1: the band between
+    for name, style in [("NAND", "-"), ("OR", "--")]:
+        _p1_line(left, *GATE_PARAMS[name], fill=False, style=style)
+    left.text(1.12, 0.52, "NAND", rotation=-45, ha="center", va="center", fontsize=10,
+              rotation_mode="anchor")
+    left.text(-0.12, 0.48, "OR", rotation=-45, ha="center", va="center", fontsize=10,
+              rotation_mode="anchor")
+    _p1_points(left, X, y)
+
+    # Right: the same four inputs seen through the hidden layer, (s1, s2); now one line separates them.
+    S = np.stack([NAND(X[:, 0], X[:, 1]), OR(X[:, 0], X[:, 1])], axis=1)
+    _p1_plane(right, "$s_1$", "$s_2$")
+    _p1_line(right, *GATE_PARAMS["AND"])
+    _p1_points(right, S + np.array([[0, 0], [-0.06, 0], [0.06, 0], [0, 0]]), y)
+    offsets = {(0, 0): (0.12, -0.2), (1, 0): (-0.33, 0.17), (0, 1): (0.33, 0.17), (1, 1): (0.0, -0.2)}
+    for (a, b), (s1, s2) in zip(X.astype(int), S):
+        dx, dy = offsets[(a, b)]
+        right.text(s1 + dx, s2 + dy, f"$({a}, {b})$", ha="center", va="center", fontsize=9, color="#555555")
+    return _p1_finish(fig)
+
+
 # ---------------------------------------------------------------------------------------------
 # Part 2 — chapters 5-8: activations, Affine layer, ReLU and sigmoid, forward pass
 # ---------------------------------------------------------------------------------------------
