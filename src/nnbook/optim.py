@@ -7,6 +7,7 @@ gradient, in place.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from numbers import Real
 
 import numpy as np
 
@@ -26,9 +27,9 @@ class SGD:
     """
 
     def __init__(self, lr: float, momentum: float = 0.0) -> None:
-        if not (isinstance(lr, (int, float)) and lr > 0 and np.isfinite(lr)):
+        if not (isinstance(lr, Real) and not isinstance(lr, bool) and 0 < lr < np.inf):
             raise ValueError(f"SGD: lr must be a finite number > 0, got {lr!r}")
-        if not (isinstance(momentum, (int, float)) and 0 <= momentum < 1):
+        if not (isinstance(momentum, Real) and not isinstance(momentum, bool) and 0 <= momentum < 1):
             raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum!r}")
         self.lr, self.momentum = float(lr), float(momentum)
         self.velocity: dict[str, np.ndarray] = {}  # one v per parameter name

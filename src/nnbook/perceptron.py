@@ -39,10 +39,9 @@ class Perceptron:
     def preactivation(self, x: ArrayLike) -> Any:
         """The weighted sum ``w·x + b``; ``x`` is one input of shape (n,) or a batch of shape (N, n)."""
         x = real_input(x, "Perceptron.preactivation: x")
-        if x.ndim not in (1, 2) or x.shape[-1] != self.w.size:
-            raise ValueError(
-                f"Perceptron: x must have shape ({self.w.size},) or (N, {self.w.size}), got {x.shape}"
-            )
+        if x.ndim == 0 or x.shape[-1] != self.w.size:
+            n = self.w.size
+            raise ValueError(f"Perceptron: x must have shape ({n},) or (N, {n}) (or (..., {n})), got {x.shape}")
         return as_result(x @ self.w + self.b)
 
     def predict(self, x: ArrayLike) -> Any:

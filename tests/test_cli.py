@@ -1,0 +1,137 @@
+"""The command line: gates, xor (one run, sweep, JSON), progress output and one-line errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from nnbook import XOR_RECIPE, train_xor
+from nnbook.cli import main
+
+
+def run(*argv: str, tty: bool = False) -> str:
+    out = TTYBuffer() if tty else io.StringIO()
+    assert main(list(argv), out=out) == 0
+    return out.getvalue()
+
+
+class TTYBuffer(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_gates_prints_the_four_truth_tables():
+    lines = run("gates").splitlines()
+    assert lines[0].split() == ["x1", "x2", "|", "AND", "OR", "NAND", "XOR"]
+    rows = [line.replace("|", "").split() for line in lines[2:]]
+    assert rows == [
+        ["0", "0", "0", "0", "1", "0"],
+        ["1", "0", "0", "1", "1", "1"],
+        ["0", "1", "0", "1", "1", "1"],
+        ["1", "1", "1", "1", "0", "0"],
+    ]
+
+
+def test_xor_default_run_solves_and_prints_predictions():
+    text = run("xor")
+    expected = train_xor(seed=0)
+    assert f"solved after {expected.epochs} epochs" in text
+    assert "x1  x2  target  output" in text
+    for y in expected.predictions:
+        assert f"{y:6.3f}" in text
+    assert f"final loss {expected.loss:.6f} (bce)" in text
+    # progress when piped: epoch 1, every 100th epoch, and the last epoch
+    progress = [line for line in text.splitlines() if line.startswith("epoch")]
+    assert progress[0].startswith("epoch    1  loss")
+    assert progress[-1].startswith(f"epoch  {expected.epochs:3d}  loss")
+    assert "\r" not in text
+
+
+def test_progress_on_a_terminal_rewrites_one_line():
+    text = run("xor", "--epochs", "30", tty=True)
+    assert "\repoch  1  loss" in text and "\repoch 30  loss" in text
+    assert text.count("\n") < 20
+
+
+def test_every_and_quiet():
+    text = run("xor", "--epochs", "50", "--every", "10")
+    assert [line.split()[1] for line in text.splitlines() if line.startswith("epoch")] == ["1", "10", "20", "30", "40", "50"]
+    assert "epoch" not in run("xor", "--quiet").replace("epochs", "")
+
+
+def test_options_change_the_recipe():
+    text = run("xor", "--hidden", "3", "--activation", "tanh", "--loss", "mse", "--lr", "0.2", "--momentum", "0",
+               "--epochs", "10", "--seed", "4", "--quiet")  # fmt: skip
+    assert "NOT solved within 10 epochs" in text
+    header = run("xor", "--hidden", "3", "--activation", "relu", "--epochs", "1").splitlines()[0]
+    assert header.startswith("XOR: 2-3-1 MLP (relu hidden, sigmoid output)")
+
+
+def test_json_single_run():
+    data = json.loads(run("xor", "--json", "--seed", "2"))
+    expected = train_xor(seed=2)
+    assert data["solved"] is True and data["epochs"] == expected.epochs
+    assert data["loss"] == expected.loss and data["predictions"] == expected.predictions.tolist()
+    assert data["recipe"] == XOR_RECIPE
+
+
+def test_sweep_table_and_json():
+    text = run("xor", "--seeds", "4")
+    assert "seeds 0..3" in text
+    assert "runs                        4" in text and "solved                      4 (100%)" in text
+    assert "stuck seeds                 none" in text
+    data = json.loads(run("xor", "--seeds", "4", "--json"))
+    assert data["runs"] == 4 and data["solved"] == 4 and data["stuck_seeds"] == []
+    assert data["median_epochs"] > 0 and len(data["results"]) == 4
+
+
+def test_sweep_lists_stuck_seeds_with_their_outputs():
+    text = run("xor", "--seeds", "2", "--hidden", "2", "--epochs", "2")
+    assert "stuck seeds                 0, 1" in text
+    assert "epochs to solve: median     -" in text
+    assert "  seed 0  loss" in text and "  seed 1  loss" in text
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["xor", "--hidden", "-1"], "argument --hidden: expected an integer >= 1, got '-1'"),
+        (["xor", "--hidden", "two"], "argument --hidden: expected an integer >= 1, got 'two'"),
+        (["xor", "--lr", "0"], "argument --lr: expected a number > 0, got '0'"),
+        (["xor", "--lr", "nan"], "argument --lr: expected a finite number, got 'nan'"),
+        (["xor", "--momentum", "1"], "argument --momentum: expected a number in [0, 1), got '1'"),
+        (["xor", "--epochs", "0"], "argument --epochs: expected an integer >= 1, got '0'"),
+        (["xor", "--seeds", "0"], "argument --seeds: expected an integer >= 1, got '0'"),
+        (["xor", "--seed", "-2"], "argument --seed: expected an integer >= 0, got '-2'"),
+        (["xor", "--tol", "0.5"], "argument --tol: expected a number in (0, 0.5), got '0.5'"),
+        (["xor", "--loss", "hinge"], "argument --loss: invalid choice: 'hinge'"),
+        (["xor", "--bogus"], "unrecognized arguments: --bogus"),
+        ([], "the following arguments are required"),
+    ],
+)
+def test_bad_values_give_one_line_and_exit_code_2(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv, out=io.StringIO())
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and err.startswith("nnbook")
+
+
+def test_divergence_is_exit_code_1_with_one_line(capsys, monkeypatch):
+    def diverge(*args, **kwargs):
+        raise FloatingPointError("train: the numbers diverged at epoch 7: ...")
+
+    monkeypatch.setattr("nnbook.cli.train_xor", diverge)
+    assert main(["xor", "--quiet"], out=io.StringIO()) == 1
+    assert capsys.readouterr().err == "nnbook xor: error: train: the numbers diverged at epoch 7: ...\n"
+
+
+def test_python_dash_m_nnbook():
+    result = subprocess.run([sys.executable, "-m", "nnbook", "gates"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and "NAND" in result.stdout
+    result = subprocess.run([sys.executable, "-m", "nnbook", "xor", "--hidden", "-1"], capture_output=True, text=True)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1

@@ -1,0 +1,34 @@
+"""Truth tables as training data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnbook import TRUTH_TABLES, truth_table
+
+
+@pytest.mark.parametrize("name", ["and", "or", "nand", "xor"])
+def test_shapes_dtypes_and_inputs(name):
+    X, T = truth_table(name)
+    assert X.shape == (4, 2) and T.shape == (4, 1)
+    assert X.dtype == T.dtype == np.float64
+    np.testing.assert_array_equal(X, [[0, 0], [1, 0], [0, 1], [1, 1]])
+    np.testing.assert_array_equal(T[:, 0], TRUTH_TABLES[name])
+
+
+def test_xor_is_one_when_inputs_differ():
+    X, T = truth_table("xor")
+    np.testing.assert_array_equal(T[:, 0], X[:, 0] != X[:, 1])
+
+
+def test_names_are_case_insensitive_and_unknown_names_are_listed():
+    np.testing.assert_array_equal(truth_table("XOR")[1], truth_table("xor")[1])
+    with pytest.raises(ValueError, match=r"unknown gate 'nor'; expected one of \['and', 'nand', 'or', 'xor'\]"):
+        truth_table("nor")
+
+
+def test_each_call_returns_fresh_arrays():
+    X, T = truth_table("and")
+    X[0, 0] = 9
+    assert truth_table("and")[0][0, 0] == 0

@@ -1,0 +1,78 @@
+"""SGD with and without momentum."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnbook import SGD
+
+
+def param(value, grad, name="w"):
+    return [(name, np.array(value, dtype=float), np.array(grad, dtype=float))]
+
+
+def test_plain_step_moves_against_the_gradient_in_place():
+    params = param([1.0, 2.0], [0.5, -1.0])
+    value = params[0][1]
+    SGD(lr=0.1).step(params)
+    np.testing.assert_allclose(value, [0.95, 2.1])
+
+
+def test_momentum_accumulates_velocity():
+    (name, value, grad), = param([0.0], [1.0])
+    opt = SGD(lr=0.1, momentum=0.9)
+    opt.step([(name, value, grad)])  # v = 1,            w = -0.1
+    opt.step([(name, value, grad)])  # v = 0.9 + 1 = 1.9, w = -0.1 - 0.19
+    np.testing.assert_allclose(value, [-0.29])
+    np.testing.assert_allclose(opt.velocity[name], [1.9])
+
+
+def test_momentum_equals_rumelhart_form():
+    # dw(t) = -lr * g(t) + momentum * dw(t-1), with the same gradients
+    grads = [np.array([1.0, -2.0]), np.array([0.5, 0.5]), np.array([-1.0, 3.0])]
+    w = np.zeros(2)
+    opt = SGD(lr=0.3, momentum=0.8)
+    for g in grads:
+        opt.step([("w", w, g)])
+    w_ref, dw = np.zeros(2), np.zeros(2)
+    for g in grads:
+        dw = -0.3 * g + 0.8 * dw
+        w_ref += dw
+    np.testing.assert_allclose(w, w_ref, rtol=1e-15)
+
+
+def test_step_keeps_float32():
+    w = np.ones(3, dtype=np.float32)
+    SGD(0.1, momentum=0.5).step([("w", w, np.ones(3, dtype=np.float32))])
+    assert w.dtype == np.float32
+
+
+def test_step_does_not_modify_the_gradient():
+    (name, value, grad), = param([0.0, 0.0], [1.0, 2.0])
+    opt = SGD(0.1, momentum=0.9)
+    opt.step([(name, value, grad)])
+    opt.step([(name, value, grad)])
+    np.testing.assert_array_equal(grad, [1.0, 2.0])
+
+
+@pytest.mark.parametrize("lr", [0, -0.1, float("nan"), float("inf"), "0.1"])
+def test_bad_learning_rates(lr):
+    with pytest.raises(ValueError, match=r"SGD: lr must be a finite number > 0, got"):
+        SGD(lr)
+
+
+@pytest.mark.parametrize("momentum", [-0.1, 1.0, 1.5])
+def test_bad_momentum(momentum):
+    with pytest.raises(ValueError, match=rf"SGD: momentum must be in \[0, 1\), got {momentum}"):
+        SGD(0.1, momentum=momentum)
+
+
+def test_step_errors_name_the_parameter():
+    opt = SGD(0.1)
+    with pytest.raises(RuntimeError, match="parameter '0.W' has no gradient yet"):
+        opt.step([("0.W", np.zeros(2), None)])
+    with pytest.raises(ValueError, match=r"gradient of '0.b' has shape \(3,\), expected \(2,\)"):
+        opt.step([("0.b", np.zeros(2), np.zeros(3))])
+    with pytest.raises(ValueError, match="gradient of '2.W' contains 1 NaN value"):
+        opt.step([("2.W", np.zeros(2), np.array([0.0, np.nan]))])
