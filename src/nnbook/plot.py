@@ -134,7 +134,7 @@ def _p1_line(ax, w, b, *, fill: bool = True, color: str = _P1_LINE, style: str =
 
 def _p1_params(w, b) -> str:
     """``w = (1, 1), b = -1.5`` as math."""
-    return rf"$\mathbf{{w}} = ({w[0]:g},\ {w[1]:g}),\ b = {b:g}$"
+    return rf"$\boldsymbol{{w}} = ({w[0]:g},\ {w[1]:g}),\ b = {b:g}$"
 
 
 def _p1_finish(fig: Figure) -> Figure:
