@@ -200,6 +200,21 @@ def _p1_error_history() -> Figure:
     return _p1_finish(fig)
 
 
+@figure("03-learned-lines")
+def _p1_learned_lines() -> Figure:
+    from nnbook import train_perceptron, truth_table
+
+    fig, axes = new_figure(9.6, 3.6, ncols=3)
+    for ax, name in zip(axes, ["and", "or", "nand"]):
+        X, T = truth_table(name)
+        p = train_perceptron(X, T).perceptron  # the chapter's run: w = 0, b = 0, lr = 1
+        _p1_plane(ax)
+        _p1_line(ax, p.w, p.b)
+        _p1_points(ax, X, p.predict(X))
+        ax.set_title(f"{name.upper()}\n{_p1_params(p.w, p.b)}", fontsize=11)
+    return _p1_finish(fig)
+
+
 def _p1_node(ax, xy, label: str, *, color: str = "white", edge: str = _P1_LINE, r: float = 0.32) -> None:
     from matplotlib.patches import Circle
 
