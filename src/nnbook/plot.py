@@ -411,7 +411,7 @@ def _step_vs_sigmoid() -> Figure:
 
 @figure("06-affine-graph")
 def _affine_graph() -> Figure:
-    fig, ax = new_figure(4.6, 3.0)
+    fig, ax = new_figure(5.4, 3.6)
     inputs = {1: (0.0, 1.6), 2: (0.0, 0.4)}
     outputs = {1: (3.0, 2.0), 2: (3.0, 1.0), 3: (3.0, 0.0)}
     for i, (xi, yi) in inputs.items():
@@ -430,12 +430,12 @@ def _affine_graph() -> Figure:
         ax.text(x, y, f"$y_{j}$", ha="center", va="center", fontsize=13, zorder=3)
         ax.text(x + 0.42, y, f"$+\\,b_{j}$", ha="left", va="center", fontsize=11, color="#555555")
     # W written out below the graph, its column 2 (the weights into y_2) highlighted like the edges.
-    ax.text(0.55, -0.95, "$W =$", ha="right", va="center", fontsize=13)
+    ax.text(0.8, -0.95, "$W =$", ha="right", va="center", fontsize=13)
     for i in (1, 2):
         for j in (1, 2, 3):
             ax.text(0.55 + 0.75 * j, -0.95 + (0.25 if i == 1 else -0.25), f"$w_{{{i}{j}}}$", ha="center",
                     va="center", fontsize=12, color=_P2_DERIV if j == 2 else "black")
-    for x0, dx in ((0.85, 0.12), (3.05, -0.12)):  # matrix brackets
+    for x0, dx in ((0.9, 0.12), (3.25, -0.12)):  # matrix brackets
         ax.plot([x0 + dx, x0, x0, x0 + dx], [-0.5, -0.5, -1.4, -1.4], color="black", lw=1.2)
     ax.set_xlim(-0.5, 4.0)
     ax.set_ylim(-1.6, 2.45)
