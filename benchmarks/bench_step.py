@@ -25,8 +25,9 @@ each in float32 and float64. Three *engines* are timed:
 
 Each engine runs in its own process (a fresh interpreter, so no engine warms a cache or a thread pool
 for another), the engines take turns (interleaved, the order rotated every repetition) and each
-process reports the median time of many steps per configuration; the table shows the median over the
-repetitions. Thread counts are fixed before NumPy or PyTorch is imported (OMP/OPENBLAS/MKL_NUM_THREADS
+process reports the median time of many steps per configuration. The table shows, per engine, the
+lowest of these medians over the repetitions: other programs on the machine can only slow a process
+down, so the least disturbed one is the best estimate (``--json`` keeps every process's median). Thread counts are fixed before NumPy or PyTorch is imported (OMP/OPENBLAS/MKL_NUM_THREADS
 and torch.set_num_threads) and checked with threadpoolctl when it is installed.
 
 Timings depend on the machine: the table carries the machine it was measured on. Never assert on them
@@ -284,6 +285,8 @@ def machine_info() -> dict:
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
+        # other programs compete for the cores: the 1-minute load average, before and after
+        "load_average": [round(os.getloadavg()[0], 2)] if hasattr(os, "getloadavg") else [],
     }
 
 
@@ -304,16 +307,16 @@ LABELS = {
     "en": {
         "net": "network", "batch": "batch", "dtype": "dtype", "floor": "floor",
         "torch_over": "PyTorch / nnbook", "over_floor": "nnbook / floor",
-        "measured": "Measured on", "threads": "threads", "median": "median of",
-        "processes": "processes per engine",
-        "command": "Produced by",
+        "measured": "Measured on", "threads": "threads",
+        "median": "median time of a step in each process, lowest of {n} processes per engine",
+        "command": "Produced by", "end": ".", "load": "load average (1 min) before → after",
     },
     "ja": {
         "net": "ネットワーク", "batch": "バッチ", "dtype": "dtype", "floor": "下限 (floor)",
         "torch_over": "PyTorch / nnbook", "over_floor": "nnbook / 下限",
-        "measured": "計測環境", "threads": "スレッド数", "median": "中央値",
-        "processes": "エンジンごとのプロセス数",
-        "command": "生成コマンド",
+        "measured": "計測環境", "threads": "スレッド数",
+        "median": "各プロセスでの 1 ステップの時間の中央値を、エンジンごとに {n} プロセスのうち最小のものを採用",
+        "command": "生成コマンド", "end": "。", "load": "ロードアベレージ (1 分) 計測前 → 計測後",
     },
 }
 
@@ -321,7 +324,7 @@ LABELS = {
 def table_rows(report: dict):
     for key in report["configs"]:
         sizes, batch, dtype_name = parse_key(key)
-        med = report["median"][key]
+        med = report["seconds"][key]
         yield net_name(sizes), batch, dtype_name, med.get("nnbook"), med.get("torch"), med.get("floor")
 
 
@@ -329,8 +332,6 @@ def markdown(report: dict, lang: str) -> str:
     lab = LABELS[lang]
     m = report["machine"]
     lines = [
-        f"<!-- {lab['command']}: {report['command']} ({report['date']}). Do not edit by hand. -->",
-        "",
         f"| {lab['net']} | {lab['batch']} | {lab['dtype']} | nnbook | PyTorch | {lab['floor']} "
         f"| {lab['torch_over']} | {lab['over_floor']} |",
         "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
@@ -343,11 +344,11 @@ def markdown(report: dict, lang: str) -> str:
         "",
         f"{lab['measured']}: {m['cpu']} ({m['cores']} cores), {m['os']}, Python {m['python']}, "
         f"NumPy {report['versions']['numpy']} ({report['versions']['blas']}), PyTorch {torch_version}; "
-        f"{lab['threads']}: {report['threads']}; {lab['median']} {report['repeats']} "
-        f"{lab['processes']}" + (f"; OPENBLAS_CORETYPE={m['openblas_coretype']}" if m["openblas_coretype"] else "")
-        + ".",
+        f"{lab['threads']}: {report['threads']}; {lab['median'].format(n=report['repeats'])}; "
+        f"{lab['load']}: {' → '.join(str(x) for x in m.get('load_average', []))}" + (f"; OPENBLAS_CORETYPE={m['openblas_coretype']}" if m["openblas_coretype"] else "")
+        + lab["end"],
         "",
-        f"`{report['command']}`",
+        f"{lab['command']} ({report['date']}): `{report['command']}`",
         "",
     ]
     return "\n".join(lines)
@@ -403,6 +404,7 @@ def main(argv=None) -> None:
     runs: dict[str, list[dict]] = {e: [] for e in engines}
     versions: dict[str, str] = {}
     started = time.perf_counter()
+    load_before = machine_info()["load_average"]
     for rep in range(args.repeats):
         order = engines[rep % len(engines):] + engines[: rep % len(engines)]  # rotate who goes first
         for engine in order:
@@ -417,16 +419,19 @@ def main(argv=None) -> None:
               file=sys.stderr)
 
     command_args = [a for a in (argv if argv is not None else sys.argv[1:])]
+    machine = machine_info()
+    machine["load_average"] = load_before + machine["load_average"]
     report = {
         "command": " ".join([".venv/bin/python", "benchmarks/bench_step.py"] + [shlex.quote(a) for a in command_args]),
         "date": time.strftime("%Y-%m-%d", time.gmtime()),
-        "machine": machine_info(),
+        "machine": machine,
         "versions": versions,
         "threads": args.threads,
         "repeats": args.repeats,
         "min_time": args.min_time,
         "configs": configs,
-        "median": {k: {e: statistics.median(r[k] for r in runs[e]) for e in engines} for k in configs},
+        # per engine: the least disturbed process (the lowest of the per-process medians)
+        "seconds": {k: {e: min(r[k] for r in runs[e]) for e in engines} for k in configs},
         "runs": {e: runs[e] for e in engines},
         "learning_rate": LEARNING_RATE,
         "momentum": MOMENTUM,
@@ -441,8 +446,9 @@ def main(argv=None) -> None:
               f"({versions.get('blas')}), PyTorch {versions.get('torch', 'not timed')}")
         print(f"threads: {args.threads} (OMP/OPENBLAS/MKL_NUM_THREADS"
               f"{', torch.set_num_threads' if 'torch' in engines else ''}); "
-              f"median over {args.repeats} processes per engine, each the median of its steps"
+              f"median step time of each process, lowest of {args.repeats} processes per engine"
               + (f"; OPENBLAS_CORETYPE={m['openblas_coretype']}" if m["openblas_coretype"] else ""))
+        print(f"load average (1 min) before -> after: {' -> '.join(str(x) for x in m['load_average'])}")
         print()
         print(text_table(report))
     if args.write:

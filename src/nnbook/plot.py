@@ -771,3 +771,70 @@ def _xor_decision_boundary() -> Figure:
     fig.tight_layout()
     fig.patch.set_facecolor("white")
     return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Appendix — A1 digits, A2 performance: figures drawn from the committed benchmark results
+# (benchmarks/results/*.json, written by benchmarks/bench_*.py), so the book shows measured numbers
+# without measuring at build time.
+# ---------------------------------------------------------------------------------------------
+
+import json  # noqa: E402  (the appendix figures read JSON result files)
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+BENCHMARK_RESULTS = Path(__file__).resolve().parents[2] / "benchmarks" / "results"
+
+
+def _benchmark_result(name: str) -> dict:
+    path = BENCHMARK_RESULTS / name
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: run the benchmark script in benchmarks/ with --write (from a checkout)")
+    return json.loads(path.read_text())
+
+
+@figure("a1-digits-loss")
+def digits_loss() -> Figure:
+    """Training loss per epoch on the digits: nnbook (SGD) and scikit-learn's MLPClassifier (Adam)."""
+    rows = _benchmark_result("digits.json")["rows"]
+    fig, ax = new_figure(5.0, 3.0)
+    styles = {"nnbook": ("C0", "-"), "scikit-learn": ("C1", "--")}
+    for row in rows:
+        if "float32" in row["model"]:
+            continue  # the float32 curve lies on the float64 one
+        engine = row["model"].split()[0]
+        color, line = styles[engine]
+        label = "nnbook (SGD)" if engine == "nnbook" else "MLPClassifier (Adam)"
+        epochs = np.arange(1, len(row["losses"]) + 1)
+        ax.plot(epochs, row["losses"], line, color=color, label=label)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("$L$")
+    ax.legend(frameon=False)
+    ax.grid(True, which="major", alpha=0.3)
+    return fig
+
+
+@figure("a2-step-times")
+def step_times() -> Figure:
+    """Time of one training step per network, batch and dtype: nnbook, PyTorch and the matrix products alone."""
+    report = _benchmark_result("step.json")
+    configs = report["configs"]
+    engines = [("nnbook", "nnbook", "C0"), ("torch", "PyTorch", "C1"), ("floor", "matmul", "0.6")]
+    engines = [e for e in engines if all(e[0] in report["seconds"][k] for k in configs)]
+    fig, ax = new_figure(5.5, 0.45 * len(configs) + 1.0)
+    height = 0.8 / len(engines)
+    for j, (key, label, color) in enumerate(engines):
+        times_ms = [report["seconds"][k][key] * 1e3 for k in configs]
+        positions = np.arange(len(configs)) + (j - (len(engines) - 1) / 2) * height
+        ax.barh(positions, times_ms, height=height, color=color, label=label)
+    names = [k.replace("/", "  ", 1).replace("/float", "  f") for k in configs]  # "784-256-10  128  f32"
+    ax.set_yticks(np.arange(len(configs)), names, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlabel("ms")
+    ax.legend(frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(engines))
+    ax.grid(True, axis="x", which="major", alpha=0.3)
+    return fig
