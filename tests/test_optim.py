@@ -76,3 +76,10 @@ def test_step_errors_name_the_parameter():
         opt.step([("0.b", np.zeros(2), np.zeros(3))])
     with pytest.raises(ValueError, match="gradient of '2.W' contains 1 NaN value"):
         opt.step([("2.W", np.zeros(2), np.array([0.0, np.nan]))])
+
+
+def test_one_optimizer_per_network():
+    opt = SGD(0.1, momentum=0.9)
+    opt.step([("0.W", np.zeros((2, 2)), np.ones((2, 2)))])
+    with pytest.raises(ValueError, match=r"parameter '0.W' has shape \(3, 2\) but this optimizer has seen it with shape \(2, 2\)"):
+        opt.step([("0.W", np.zeros((3, 2)), np.ones((3, 2)))])

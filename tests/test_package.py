@@ -95,3 +95,17 @@ def test_importing_nnbook_does_not_import_matplotlib_or_the_cli():
     code = "import sys, nnbook; print('matplotlib' in sys.modules, 'nnbook.cli' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+DOCTESTED = ["activations", "perceptron", "layers", "losses", "network", "optim", "train", "gradcheck", "datasets"]
+
+
+@pytest.mark.parametrize("module", DOCTESTED)
+def test_docstring_examples_are_true(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(f"nnbook.{module}")
+    result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+    assert result.attempted >= 1  # every listed module shows at least one example

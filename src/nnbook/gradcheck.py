@@ -95,8 +95,8 @@ def check_gradients(
     T = real_input(T, "check_gradients: T")
     _check_float64(network)
 
-    def loss_at(_: np.ndarray) -> float:
-        return loss.forward(network.forward(X), T)
+    def loss_at(_: np.ndarray) -> float:  # numerical_gradient nudges X or a weight array in place;
+        return loss.forward(network.forward(X), T)  # the network reads them, so f needs no argument
 
     loss_at(X)  # analytic gradients: forward, then backward
     analytic = {"x": network.backward(loss.backward())}

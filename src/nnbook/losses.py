@@ -41,7 +41,11 @@ def _cached(loss: str, y: np.ndarray | None) -> np.ndarray:
 
 # --8<-- [start:mse-loss]
 class MSELoss:
-    """Mean squared error ``L = mean((y - t)**2)`` over all elements."""
+    """Mean squared error ``L = mean((y - t)**2)`` over all elements.
+
+    >>> MSELoss().forward(np.array([0.5, 1.0]), np.array([0.0, 1.0]))
+    0.125
+    """
 
     def __init__(self) -> None:
         self.y: np.ndarray | None = None
@@ -68,6 +72,9 @@ class BCELoss:
 
     ``y`` are probabilities in [0, 1] (e.g. sigmoid outputs), ``t`` targets in [0, 1].
     Each log is clamped at -100, so ``y = 0`` with ``t = 1`` costs 100, not infinity.
+
+    >>> round(BCELoss().forward(np.array([0.8, 0.2]), np.array([1.0, 0.0])), 4)  # -log(0.8)
+    0.2231
     """
 
     def __init__(self) -> None:

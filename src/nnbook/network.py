@@ -97,6 +97,9 @@ def make_mlp(
     ``make_mlp([2, 3, 1])`` is ``Affine(2->3), Sigmoid, Affine(3->1), Sigmoid``. ``init=None``
     picks He initialization for ReLU and Xavier otherwise; ``rng`` (a seed or a Generator)
     makes the initial weights reproducible.
+
+    >>> make_mlp([2, 3, 1])
+    Network([Affine(2 -> 3, dtype=float64), Sigmoid(), Affine(3 -> 1, dtype=float64), Sigmoid()])
     """
     sizes = _check_mlp_args(sizes, activation, output, init)
     init = init or ("he" if activation == "relu" else "xavier")
