@@ -19,6 +19,7 @@ from nnbook import (
     train_xor,
     truth_table,
 )
+from nnbook.train import xor_recipe
 
 
 def xor_setup(seed=0, **mlp):
@@ -158,7 +159,14 @@ def test_default_recipe_solves_xor_for_seed_0():
     assert run.predictions.shape == (4,)
     assert np.all(np.abs(run.predictions - [0, 1, 1, 0]) <= XOR_RECIPE["tol"])
     assert run.loss == pytest.approx(BCELoss().forward(run.network.predict(truth_table("xor")[0]), truth_table("xor")[1]))
-    assert run.recipe == XOR_RECIPE
+    assert run.recipe == {**XOR_RECIPE, "init": "xavier"}
+
+
+def test_recipe_resolves_the_init_by_activation():
+    assert xor_recipe()["init"] == "xavier"
+    assert xor_recipe(activation="relu")["init"] == "he"
+    assert xor_recipe(activation="relu", init="xavier")["init"] == "xavier"
+    assert train_xor(activation="relu", epochs=1).recipe["init"] == "he"
 
 
 def test_train_xor_is_reproducible_and_seed_dependent():

@@ -20,7 +20,7 @@ from typing import NoReturn, TextIO
 from nnbook.datasets import INPUTS, truth_table
 from nnbook.network import ACTIVATIONS
 from nnbook.perceptron import AND, NAND, OR, XOR
-from nnbook.train import LOSSES, XOR_RECIPE, XORRun, XORSweep, sweep_xor, train_xor
+from nnbook.train import LOSSES, XOR_RECIPE, XORRun, XORSweep, sweep_xor, train_xor, xor_recipe
 
 
 # ---------------------------------------------------------------------------------------------
@@ -107,7 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     xor.add_argument("--lr", type=positive_float, default=r["lr"], help="learning rate (default %(default)s)")
     xor.add_argument("--momentum", type=momentum_value, default=r["momentum"], help="momentum (default %(default)s)")
     xor.add_argument("--epochs", type=positive_int, default=r["epochs"], help="epoch budget (default %(default)s)")
-    xor.add_argument("--init", choices=["he", "xavier"], default=r["init"], help="weight init (default %(default)s)")
+    xor.add_argument("--init", choices=["he", "xavier"], default=r["init"],
+                     help="weight init (default: he for relu, xavier otherwise)")  # fmt: skip
     xor.add_argument("--tol", type=tolerance, default=r["tol"],
                      help="solved = every output within TOL of its target (default %(default)s)")  # fmt: skip
     xor.add_argument("--seed", type=non_negative_int, default=0, help="seed of the initial weights (default 0)")
@@ -139,7 +140,7 @@ def gates_table() -> str:
 
 
 def recipe_from(args: argparse.Namespace) -> dict[str, object]:
-    return {key: getattr(args, key) for key in XOR_RECIPE}
+    return xor_recipe(**{key: getattr(args, key) for key in XOR_RECIPE})
 
 
 def describe(recipe: dict[str, object]) -> str:
@@ -223,7 +224,11 @@ def sweep_report(sweep: XORSweep) -> str:
     width = max(len(name) for name, _ in rows)
     lines = [f"{name:<{width}}  {value}" for name, value in rows]
     if stuck:
-        lines += ["", "stuck runs (outputs for inputs 00, 10, 01, 11; targets 0, 1, 1, 0):"]
+        lines += [
+            "",
+            f"stuck runs, not solved within {sweep.recipe['epochs']} epochs "
+            "(outputs for inputs 00, 10, 01, 11; targets 0, 1, 1, 0):",
+        ]
         for run in sweep.results:
             if not run.solved:
                 outs = " ".join(f"{y:.3f}" for y in run.predictions)

@@ -25,6 +25,7 @@ __all__ = [
     "train",
     "outputs_within",
     "XOR_RECIPE",
+    "xor_recipe",
     "XORRun",
     "XORSweep",
     "train_xor",
@@ -154,7 +155,7 @@ XOR_RECIPE: dict[str, object] = {
     "lr": 0.5,
     "momentum": 0.9,
     "epochs": 2000,  # budget; training stops as soon as the goal is reached
-    "init": "xavier",
+    "init": None,  # None: Xavier for sigmoid and tanh, He for ReLU (as make_mlp does)
     "tol": 0.1,  # goal: every output within 0.1 of its target
 }
 
@@ -208,7 +209,8 @@ class XORSweep:
         return {"median": float(median), "q1": float(q1), "q3": float(q3), "min": float(e.min()), "max": float(e.max())}
 
 
-def _recipe(**overrides: object) -> dict[str, object]:
+def xor_recipe(**overrides: object) -> dict[str, object]:
+    """``XOR_RECIPE`` with ``overrides`` applied (None keeps the default), checked and with ``init`` resolved."""
     unknown = sorted(set(overrides) - set(XOR_RECIPE))
     if unknown:
         raise TypeError(f"unknown recipe option(s) {unknown}; known: {sorted(XOR_RECIPE)}")
@@ -217,6 +219,8 @@ def _recipe(**overrides: object) -> dict[str, object]:
         raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {recipe['loss']!r}")
     if not (isinstance(recipe["tol"], (int, float)) and 0 < recipe["tol"] < 0.5):
         raise ValueError(f"tol must be a number in (0, 0.5), got {recipe['tol']!r}")
+    if recipe["init"] is None:  # record the scheme actually used
+        recipe["init"] = "he" if recipe["activation"] == "relu" else "xavier"
     return recipe
 
 
@@ -233,7 +237,7 @@ def train_xor(
     >>> run.solved
     True
     """
-    r = _recipe(**recipe)
+    r = xor_recipe(**recipe)
     X, T = truth_table("xor")
     network = make_mlp([2, r["hidden"], 1], activation=r["activation"], output="sigmoid", init=r["init"], rng=seed)
     loss = LOSSES[r["loss"]]()
@@ -251,7 +255,7 @@ def sweep_xor(
     seed_list = list(range(seeds)) if isinstance(seeds, (int, np.integer)) else [int(s) for s in seeds]
     if not seed_list:
         raise ValueError(f"sweep_xor: seeds must name at least one seed, got {seeds!r}")
-    r = _recipe(**recipe)
+    r = xor_recipe(**recipe)
     results = []
     for seed in seed_list:
         run = train_xor(seed, **r)
