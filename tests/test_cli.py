@@ -76,7 +76,7 @@ def test_json_single_run():
     expected = train_xor(seed=2)
     assert data["solved"] is True and data["epochs"] == expected.epochs
     assert data["loss"] == expected.loss and data["predictions"] == expected.predictions.tolist()
-    assert data["recipe"] == {**XOR_RECIPE, "init": "xavier"}
+    assert data["recipe"] == XOR_RECIPE
 
 
 def test_sweep_table_and_json():

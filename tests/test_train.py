@@ -159,7 +159,7 @@ def test_default_recipe_solves_xor_for_seed_0():
     assert run.predictions.shape == (4,)
     assert np.all(np.abs(run.predictions - [0, 1, 1, 0]) <= XOR_RECIPE["tol"])
     assert run.loss == pytest.approx(BCELoss().forward(run.network.predict(truth_table("xor")[0]), truth_table("xor")[1]))
-    assert run.recipe == {**XOR_RECIPE, "init": "xavier"}
+    assert run.recipe == XOR_RECIPE
 
 
 def test_recipe_resolves_the_init_by_activation():

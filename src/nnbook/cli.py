@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     xor.add_argument("--lr", type=positive_float, default=r["lr"], help="learning rate (default %(default)s)")
     xor.add_argument("--momentum", type=momentum_value, default=r["momentum"], help="momentum (default %(default)s)")
     xor.add_argument("--epochs", type=positive_int, default=r["epochs"], help="epoch budget (default %(default)s)")
-    xor.add_argument("--init", choices=["he", "xavier"], default=r["init"],
+    xor.add_argument("--init", choices=["he", "xavier"], default=None,
                      help="weight init (default: he for relu, xavier otherwise)")  # fmt: skip
     xor.add_argument("--tol", type=tolerance, default=r["tol"],
                      help="solved = every output within TOL of its target (default %(default)s)")  # fmt: skip
@@ -268,10 +268,9 @@ def xor_command(args: argparse.Namespace, out: TextIO) -> int:
     recipe = recipe_from(args)
     if args.seeds is not None:
         return _sweep(recipe, args, out)
-    show = not (args.json or args.quiet)
-    if show:
+    if not args.json:
         out.write(f"XOR: {describe(recipe)}, seed {args.seed}\ngoal: {goal(recipe)}\n\n")
-    progress = Progress(out, recipe["epochs"], args.every) if show else None
+    progress = None if (args.json or args.quiet) else Progress(out, recipe["epochs"], args.every)
     run = train_xor(args.seed, callback=progress, **recipe)
     if args.json:
         out.write(json.dumps(run_json(run)) + "\n")

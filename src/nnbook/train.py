@@ -155,7 +155,7 @@ XOR_RECIPE: dict[str, object] = {
     "lr": 0.5,
     "momentum": 0.9,
     "epochs": 2000,  # budget; training stops as soon as the goal is reached
-    "init": None,  # None: Xavier for sigmoid and tanh, He for ReLU (as make_mlp does)
+    "init": "xavier",  # (with activation="relu" and no init given, xor_recipe picks "he")
     "tol": 0.1,  # goal: every output within 0.1 of its target
 }
 
@@ -210,17 +210,21 @@ class XORSweep:
 
 
 def xor_recipe(**overrides: object) -> dict[str, object]:
-    """``XOR_RECIPE`` with ``overrides`` applied (None keeps the default), checked and with ``init`` resolved."""
+    """``XOR_RECIPE`` with ``overrides`` applied (None keeps the default), checked.
+
+    A ReLU recipe that names no ``init`` gets He initialization, as ``make_mlp`` would choose.
+    """
     unknown = sorted(set(overrides) - set(XOR_RECIPE))
     if unknown:
         raise TypeError(f"unknown recipe option(s) {unknown}; known: {sorted(XOR_RECIPE)}")
-    recipe = {**XOR_RECIPE, **{k: v for k, v in overrides.items() if v is not None}}
+    given = {k: v for k, v in overrides.items() if v is not None}
+    recipe = {**XOR_RECIPE, **given}
     if recipe["loss"] not in LOSSES:
         raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {recipe['loss']!r}")
     if not (isinstance(recipe["tol"], (int, float)) and 0 < recipe["tol"] < 0.5):
         raise ValueError(f"tol must be a number in (0, 0.5), got {recipe['tol']!r}")
-    if recipe["init"] is None:  # record the scheme actually used
-        recipe["init"] = "he" if recipe["activation"] == "relu" else "xavier"
+    if recipe["activation"] == "relu" and "init" not in given:
+        recipe["init"] = "he"
     return recipe
 
 
