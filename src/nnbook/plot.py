@@ -685,14 +685,13 @@ def _momentum_paths() -> Figure:
 
 def _p3_xor_network(seed: int, **overrides):
     """The network, loss and optimizer ``train_xor`` builds for ``seed`` (same recipe, same order of draws)."""
-    from nnbook.losses import BCELoss, MSELoss
     from nnbook.network import make_mlp
     from nnbook.optim import SGD
-    from nnbook.train import XOR_RECIPE
+    from nnbook.train import LOSSES, xor_recipe
 
-    r = {**XOR_RECIPE, **overrides}
+    r = xor_recipe(**overrides)
     network = make_mlp([2, r["hidden"], 1], activation=r["activation"], output="sigmoid", init=r["init"], rng=seed)
-    loss = {"bce": BCELoss, "mse": MSELoss}[r["loss"]]()
+    loss = LOSSES[r["loss"]]()
     return network, loss, SGD(r["lr"], momentum=r["momentum"]), r
 
 
@@ -734,7 +733,7 @@ def _xor_decision_boundary() -> Figure:
     import numpy as np
 
     from nnbook.datasets import truth_table
-    from nnbook.train import outputs_within, train
+    from nnbook.train import outputs_within, train, train_xor
 
     X, T = truth_table("xor")
     network, loss, optimizer, r = _p3_xor_network(seed=0)
@@ -750,6 +749,8 @@ def _xor_decision_boundary() -> Figure:
 
     history = train(network, loss, optimizer, X, T, epochs=r["epochs"], stop=outputs_within(r["tol"]),
                     callback=remember)
+    if history.epochs != train_xor(seed=0).epochs:  # the figure must show the run the book and the CLI make
+        raise RuntimeError("11-decision-boundary: the figure's training no longer matches train_xor(seed=0)")
     snapshots[history.epochs] = network.predict(grid).reshape(gx.shape)
 
     fig, axes = new_figure(2.3 * len(snapshots) + 0.6, 2.7, ncols=len(snapshots) + 1, sharey=False,
