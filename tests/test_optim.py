@@ -83,3 +83,9 @@ def test_one_optimizer_per_network():
     opt.step([("0.W", np.zeros((2, 2)), np.ones((2, 2)))])
     with pytest.raises(ValueError, match=r"parameter '0.W' has shape \(3, 2\) but this optimizer has seen it with shape \(2, 2\)"):
         opt.step([("0.W", np.zeros((3, 2)), np.ones((3, 2)))])
+
+
+def test_an_overflowing_step_raises_instead_of_warning():
+    w = np.zeros(1)
+    with pytest.raises(FloatingPointError, match="overflow"):
+        SGD(1e300).step([("w", w, np.array([1e10]))])

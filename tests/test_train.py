@@ -203,3 +203,11 @@ def test_sweep_reports_stuck_seeds_honestly():
     assert sweep.epoch_stats()["median"] is None
     with pytest.raises(ValueError, match="sweep_xor: seeds must name at least one seed"):
         sweep_xor([])
+
+
+def test_an_overflowing_update_is_reported_with_its_epoch():
+    X = np.array([[1e150]])
+    T = np.array([[0.0]])
+    net = Network([Affine([[1.0]], [0.0])])  # dL/dW = 2 * 1e150 * 1e150 = 2e300; times lr = 1e10 overflows
+    with pytest.raises(FloatingPointError, match=r"train: the numbers diverged at epoch 1: overflow"):
+        train(net, MSELoss(), SGD(1e10), X, T, epochs=3)

@@ -46,7 +46,8 @@ class SGD:
                 v *= self.momentum
                 v += grad
                 grad = v
-            value -= self.lr * grad
+            with np.errstate(over="raise"):  # a step that overflows is an error, not a warning
+                value -= self.lr * grad
 # --8<-- [end:sgd]
 
 

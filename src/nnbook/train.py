@@ -97,8 +97,8 @@ def train(
                 batch_loss = loss.forward(Y, T[idx])        # 2. loss
                 network.backward(loss.backward())           # 3. backward
                 optimizer.step(network.parameters())        # 4. update
-                epoch_loss += batch_loss * len(Y) / len(X)
-        except NonFiniteError as err:
+                epoch_loss += batch_loss * (len(Y) / len(X))  # full batch: exactly the loss
+        except (NonFiniteError, FloatingPointError) as err:  # NaN, inf or overflow anywhere in the cycle
             raise FloatingPointError(f"train: the numbers diverged at epoch {epoch}: {err}; try a smaller lr") from err
         losses.append(epoch_loss)
         if callback is not None:
