@@ -110,6 +110,7 @@ def test_sweep_lists_stuck_seeds_with_their_outputs():
         (["xor", "--tol", "0.5"], "argument --tol: expected a number in (0, 0.5), got '0.5'"),
         (["xor", "--loss", "hinge"], "argument --loss: invalid choice: 'hinge'"),
         (["xor", "--bogus"], "unrecognized arguments: --bogus"),
+        (["xor", "--seed", "1", "--seeds", "5"], "argument --seeds: not allowed with argument --seed"),
         ([], "the following arguments are required"),
     ],
 )

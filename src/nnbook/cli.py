@@ -111,8 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="weight init (default: he for relu, xavier otherwise)")  # fmt: skip
     xor.add_argument("--tol", type=tolerance, default=r["tol"],
                      help="solved = every output within TOL of its target (default %(default)s)")  # fmt: skip
-    xor.add_argument("--seed", type=non_negative_int, default=0, help="seed of the initial weights (default 0)")
-    xor.add_argument("--seeds", type=positive_int, metavar="N", help="train seeds 0..N-1 and print a summary")
+    which = xor.add_mutually_exclusive_group()
+    which.add_argument("--seed", type=non_negative_int, default=0, help="seed of the initial weights (default 0)")
+    which.add_argument("--seeds", type=positive_int, metavar="N", help="train seeds 0..N-1 and print a summary")
     xor.add_argument("--every", type=positive_int, default=100, metavar="K",
                      help="when output is not a terminal, print the loss every K epochs (default %(default)s)")  # fmt: skip
     xor.add_argument("--quiet", action="store_true", help="no progress output")
