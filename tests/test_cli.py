@@ -136,3 +136,10 @@ def test_python_dash_m_nnbook():
     assert result.returncode == 0 and "NAND" in result.stdout
     result = subprocess.run([sys.executable, "-m", "nnbook", "xor", "--hidden", "-1"], capture_output=True, text=True)
     assert result.returncode == 2 and result.stderr.count("\n") == 1
+
+
+def test_a_real_divergence_is_one_line_with_its_epoch(capsys):
+    code = main(["xor", "--lr", "1e300", "--activation", "relu", "--loss", "mse", "--quiet"], out=io.StringIO())
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1
+    assert err.startswith("nnbook xor: error: train: the numbers diverged at epoch 1: Affine.forward")

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn, TextIO
 
+from nnbook._checks import NonFiniteError
 from nnbook.datasets import INPUTS, truth_table
 from nnbook.network import ACTIVATIONS
 from nnbook.perceptron import AND, NAND, OR, XOR
@@ -312,7 +313,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             out.write(gates_table() + "\n")
             return 0
         return xor_command(args, out)
-    except FloatingPointError as err:  # training diverged: a fact about the recipe, not a crash
+    except (FloatingPointError, NonFiniteError) as err:  # training diverged: a fact about the recipe, not a crash
         print(f"nnbook {args.command}: error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

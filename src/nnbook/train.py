@@ -98,12 +98,13 @@ def train(
                 network.backward(loss.backward())           # 3. backward
                 optimizer.step(network.parameters())        # 4. update
                 epoch_loss += batch_loss * (len(Y) / len(X))  # full batch: exactly the loss
+            done = stop is not None and stop(network.predict(X), T)
         except (NonFiniteError, FloatingPointError) as err:  # NaN, inf or overflow anywhere in the cycle
             raise FloatingPointError(f"train: the numbers diverged at epoch {epoch}: {err}; try a smaller lr") from err
         losses.append(epoch_loss)
         if callback is not None:
             callback(epoch, epoch_loss)
-        if stop is not None and stop(network.predict(X), T):
+        if done:
             return History(losses, epoch, reached_goal=True)
     return History(losses, epochs, reached_goal=False)
 # --8<-- [end:train-loop]
