@@ -26,6 +26,7 @@ from nnbook.train import (
     sweep_xor,
     train,
     train_xor,
+    xor_recipe,
 )
 
 __version__ = "0.1.0"
@@ -37,7 +38,7 @@ __all__ = [
     "MSELoss", "BCELoss", "SoftmaxCrossEntropyLoss", "softmax",
     "Network", "make_mlp", "ACTIVATIONS",
     "SGD",
-    "train", "History", "outputs_within", "train_xor", "sweep_xor", "XORRun", "XORSweep", "XOR_RECIPE", "LOSSES",
+    "train", "History", "outputs_within", "train_xor", "sweep_xor", "XORRun", "XORSweep", "XOR_RECIPE", "xor_recipe", "LOSSES",
     "numerical_gradient", "check_gradients", "GradientReport", "relative_error",
     "truth_table", "TRUTH_TABLES", "load_digits", "Digits",
 ]  # fmt: skip
