@@ -144,15 +144,17 @@ class SoftmaxCrossEntropyLoss:
     def forward(self, y: ArrayLike, t: ArrayLike) -> float:
         y = real_input(y, "SoftmaxCrossEntropyLoss.forward: y")
         t = _class_targets(y, t)
+        n = len(y)
         z = y - y.max(axis=1, keepdims=True)  # shifted scores: the largest is 0, so exp(z) <= 1
         e = np.exp(z)
         s = e.sum(axis=1, keepdims=True)
-        log_p = z - np.log(s)  # log softmax, exact even where p itself underflows to 0
-        if t.ndim == 1:  # class indices: pick log p of the correct class in every row
-            loss = -np.mean(log_p[np.arange(len(t)), t])
+        # log p = z - log(s): exact even where p itself underflows to 0.
+        if t.ndim == 1:  # class indices: only log p of the correct class in every row is needed
+            loss = -np.sum(z[np.arange(n), t] - np.log(s[:, 0])) / n
         else:
-            loss = -np.mean(np.sum(t * log_p, axis=1))
-        self.p, self.t = e / s, t
+            loss = -np.sum(t * (z - np.log(s))) / n
+        e /= s  # in place: e is our own array, and now holds p = softmax(y)
+        self.p, self.t = e, t
         return float(loss)
 
     def backward(self) -> np.ndarray:
