@@ -144,3 +144,20 @@ def test_bce_needs_probabilities():
 def test_mse_overflow_is_an_error_not_inf():
     with pytest.raises(ValueError, match="MSELoss.forward: the loss overflowed to inf"):
         MSELoss().forward([1e200], [0.0])
+
+
+# --- an independent implementation as oracle ------------------------------------------------
+
+
+def test_bce_matches_scikit_learns_log_loss():
+    metrics = pytest.importorskip("sklearn.metrics")
+    y = RNG.uniform(0.01, 0.99, size=50)
+    t = (RNG.uniform(size=50) > 0.5).astype(float)
+    assert BCELoss().forward(y, t) == pytest.approx(metrics.log_loss(t, y, labels=[0, 1]), rel=1e-12)
+
+
+def test_mse_matches_scikit_learns_mean_squared_error():
+    metrics = pytest.importorskip("sklearn.metrics")
+    y, t = RNG.normal(size=(20, 3)), RNG.normal(size=(20, 3))
+    expected = metrics.mean_squared_error(t.ravel(), y.ravel())  # mean over all elements, like PyTorch
+    assert MSELoss().forward(y, t) == pytest.approx(expected, rel=1e-12)

@@ -61,8 +61,10 @@ def test_perceptron_output_is_zero_on_the_boundary():
 
 
 def test_perceptron_errors_name_the_argument():
-    with pytest.raises(ValueError, match=r"Perceptron: w must be a 1-D vector of weights, got shape \(2, 1\)"):
+    with pytest.raises(ValueError, match=r"Perceptron: w must be a 1-D vector and b a single number, got shapes \(2, 1\) and \(\)"):
         Perceptron([[1.0], [2.0]], 0.0)
+    with pytest.raises(ValueError, match=r"got shapes \(2,\) and \(1,\)"):
+        Perceptron([1.0, 2.0], [0.5])
     with pytest.raises(ValueError, match=r"Perceptron: x must have shape \(2,\) or \(N, 2\) \(or \(\.\.\., 2\)\), got \(3,\)"):
         Perceptron([1.0, 1.0], 0.0).predict([1, 2, 3])
     with pytest.raises(ValueError, match="Perceptron.preactivation: x contains 1 NaN value"):

@@ -31,10 +31,12 @@ class Perceptron:
     """
 
     def __init__(self, w: ArrayLike, b: float) -> None:
-        self.w = real_input(w, "Perceptron: w").astype(np.float64)
+        self.w = real_input(w, "Perceptron: w").astype(np.float64)  # a copy
+        if self.w.ndim != 1 or np.ndim(b) != 0:
+            raise ValueError(
+                f"Perceptron: w must be a 1-D vector and b a single number, got shapes {self.w.shape} and {np.shape(b)}"
+            )
         self.b = float(real_input(b, "Perceptron: b"))
-        if self.w.ndim != 1:
-            raise ValueError(f"Perceptron: w must be a 1-D vector of weights, got shape {self.w.shape}")
 
     def preactivation(self, x: ArrayLike) -> Any:
         """The weighted sum ``w·x + b``; ``x`` is one input of shape (n,) or a batch of shape (N, n)."""
