@@ -715,8 +715,8 @@ def _xor_loss_curves() -> Figure:
         if run.solved:
             ax.plot([len(losses)], [losses[-1]], "o", color=colour, ms=5)
     ax.axhline(np.log(2) / 2, color="#888888", lw=0.8, ls=":")
-    ax.annotate(r"$\frac{1}{2}\ln 2$", (6000, np.log(2) / 2), xytext=(4, 4), textcoords="offset points",
-                ha="right", va="bottom", fontsize=11, color="#555555")
+    ax.annotate(r"$\frac{1}{2}\ln 2$", (1.0, np.log(2) / 2), xytext=(2, 3), textcoords="offset points",
+                ha="left", va="bottom", fontsize=11, color="#555555")
     ax.set_xscale("log")
     ax.set_xlabel("$k$")
     ax.set_ylabel("$L$")
@@ -740,7 +740,7 @@ def _xor_decision_boundary() -> Figure:
     g = np.linspace(-0.5, 1.5, 161)
     gx, gy = np.meshgrid(g, g)
     grid = np.column_stack([gx.ravel(), gy.ravel()])
-    snapshot_epochs = (0, 100, 170, 190)
+    snapshot_epochs = (0, 100, 190)
     snapshots = {0: network.predict(grid).reshape(gx.shape)}
 
     def remember(epoch: int, _loss: float) -> None:
