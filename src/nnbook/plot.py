@@ -774,6 +774,72 @@ def _xor_decision_boundary() -> Figure:
     return fig
 
 
+@figure("09-computational-graph")
+def _computational_graph() -> Figure:
+    """Chapter 9's neuron a = w x + b, y = sigmoid(a), L = (y - t)^2: values forward, gradients backward."""
+    import numpy as np
+    from matplotlib.patches import Circle, FancyBboxPatch
+
+    from nnbook.activations import sigmoid
+
+    x, w, b, t = 2.0, 0.5, 0.0, 1.0  # the numbers of the chapter's example
+    wx = w * x
+    a = wx + b
+    y = float(sigmoid(a))
+    L = (y - t) ** 2
+    dy = 2 * (y - t)
+    da = dy * y * (1 - y)
+    dw, dx, db, dwx = da * x, da * w, da, da
+
+    fig, ax = new_figure(9.0, 3.3)
+    ax.set_xlim(-0.4, 11.6)
+    ax.set_ylim(-0.7, 3.3)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    fwd, bwd = "#222222", _P3_CLASS[0]
+    radius, half_width = 0.36, 0.72
+    nodes = {"mul": (2.4, 1.7), "add": (4.9, 1.3), "sig": (7.2, 1.3), "loss": (9.6, 1.3)}
+    labels = {"mul": r"$\times$", "add": "$+$", "sig": r"$\sigma$", "loss": r"$(\cdot - t)^2$"}
+    for key, (cx, cy) in nodes.items():
+        if key == "loss":
+            ax.add_patch(FancyBboxPatch((cx - half_width + 0.05, cy - 0.3), 2 * half_width - 0.1, 0.6,
+                                        boxstyle="round,pad=0.05", facecolor="#eef3fb", edgecolor=_P3_CURVE, lw=1.5))
+        else:
+            ax.add_patch(Circle((cx, cy), radius, facecolor="#eef3fb", edgecolor=_P3_CURVE, lw=1.5))
+        ax.text(cx, cy, labels[key], ha="center", va="center", fontsize=13)
+
+    def boundary(point, toward):
+        """Where the segment from a node's centre toward ``toward`` leaves the node (circle or box)."""
+        for key, centre in nodes.items():
+            if np.allclose(point, centre):
+                d = np.subtract(toward, centre)
+                if key == "loss":
+                    return tuple(np.add(centre, d * half_width / abs(d[0])))
+                return tuple(np.add(centre, d * radius / np.hypot(*d)))
+        return point
+
+    def edge(start, end, value, grad, value_xy, grad_xy):
+        tail, head = boundary(start, end), boundary(end, start)
+        ax.annotate("", xy=head, xytext=tail, arrowprops={"arrowstyle": "-|>", "color": fwd, "lw": 1.3,
+                                                          "shrinkA": 0, "shrinkB": 1})
+        ax.text(*value_xy, value, ha="center", va="center", fontsize=10.5, color=fwd)
+        ax.text(*grad_xy, grad, ha="center", va="center", fontsize=10.5, color=bwd)
+
+    edge((0.3, 2.8), nodes["mul"], f"$w = {w:g}$", f"${dw:.3f}$", (0.35, 3.1), (1.55, 2.65))
+    edge((0.3, 0.6), nodes["mul"], f"$x = {x:g}$", f"${dx:.3f}$", (0.35, 0.3), (1.6, 0.85))
+    edge(nodes["mul"], nodes["add"], f"${wx:.3f}$", f"${dwx:.3f}$", (3.65, 1.9), (3.65, 1.15))
+    edge((3.2, -0.3), nodes["add"], f"$b = {b:g}$", f"${db:.3f}$", (3.0, -0.55), (4.6, 0.2))
+    edge(nodes["add"], nodes["sig"], f"$a = {a:.3f}$", f"${da:.3f}$", (6.05, 1.62), (6.05, 0.98))
+    edge(nodes["sig"], nodes["loss"], f"$y = {y:.3f}$", f"${dy:.3f}$", (8.25, 1.62), (8.25, 0.98))
+    edge(nodes["loss"], (11.4, 1.3), f"$L = {L:.3f}$", "$1$", (11.0, 1.66), (10.9, 0.98))
+    ax.text(9.6, 0.65, f"$t = {t:g}$", ha="center", va="center", fontsize=10.5, color=fwd)
+    # key: black numbers are values (forward, left to right), red ones dL/d(value) (backward, right to left)
+    ax.annotate("", xy=(5.6, 2.95), xytext=(7.6, 2.95), arrowprops={"arrowstyle": "-|>", "color": bwd, "lw": 1.3})
+    ax.text(7.75, 2.95, r"$\partial L / \partial(\cdot)$", ha="left", va="center", fontsize=11, color=bwd)
+    fig.patch.set_facecolor("white")
+    return fig
+
+
 # ---------------------------------------------------------------------------------------------
 # Appendix — A1 digits, A2 performance: figures drawn from the committed benchmark results
 # (benchmarks/results/*.json, written by benchmarks/bench_*.py), so the book shows measured numbers
@@ -838,70 +904,4 @@ def step_times() -> Figure:
     ax.set_xlabel("ms")
     ax.legend(frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(engines))
     ax.grid(True, axis="x", which="major", alpha=0.3)
-    return fig
-
-
-@figure("09-computational-graph")
-def _computational_graph() -> Figure:
-    """Chapter 9's neuron a = w x + b, y = sigmoid(a), L = (y - t)^2: values forward, gradients backward."""
-    import numpy as np
-    from matplotlib.patches import Circle, FancyBboxPatch
-
-    from nnbook.activations import sigmoid
-
-    x, w, b, t = 2.0, 0.5, 0.0, 1.0  # the numbers of the chapter's example
-    wx = w * x
-    a = wx + b
-    y = float(sigmoid(a))
-    L = (y - t) ** 2
-    dy = 2 * (y - t)
-    da = dy * y * (1 - y)
-    dw, dx, db, dwx = da * x, da * w, da, da
-
-    fig, ax = new_figure(9.0, 3.3)
-    ax.set_xlim(-0.4, 11.6)
-    ax.set_ylim(-0.7, 3.3)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    fwd, bwd = "#222222", _P3_CLASS[0]
-    radius, half_width = 0.36, 0.72
-    nodes = {"mul": (2.4, 1.7), "add": (4.9, 1.3), "sig": (7.2, 1.3), "loss": (9.6, 1.3)}
-    labels = {"mul": r"$\times$", "add": "$+$", "sig": r"$\sigma$", "loss": r"$(\cdot - t)^2$"}
-    for key, (cx, cy) in nodes.items():
-        if key == "loss":
-            ax.add_patch(FancyBboxPatch((cx - half_width + 0.05, cy - 0.3), 2 * half_width - 0.1, 0.6,
-                                        boxstyle="round,pad=0.05", facecolor="#eef3fb", edgecolor=_P3_CURVE, lw=1.5))
-        else:
-            ax.add_patch(Circle((cx, cy), radius, facecolor="#eef3fb", edgecolor=_P3_CURVE, lw=1.5))
-        ax.text(cx, cy, labels[key], ha="center", va="center", fontsize=13)
-
-    def boundary(point, toward):
-        """Where the segment from a node's centre toward ``toward`` leaves the node (circle or box)."""
-        for key, centre in nodes.items():
-            if np.allclose(point, centre):
-                d = np.subtract(toward, centre)
-                if key == "loss":
-                    return tuple(np.add(centre, d * half_width / abs(d[0])))
-                return tuple(np.add(centre, d * radius / np.hypot(*d)))
-        return point
-
-    def edge(start, end, value, grad, value_xy, grad_xy):
-        tail, head = boundary(start, end), boundary(end, start)
-        ax.annotate("", xy=head, xytext=tail, arrowprops={"arrowstyle": "-|>", "color": fwd, "lw": 1.3,
-                                                          "shrinkA": 0, "shrinkB": 1})
-        ax.text(*value_xy, value, ha="center", va="center", fontsize=10.5, color=fwd)
-        ax.text(*grad_xy, grad, ha="center", va="center", fontsize=10.5, color=bwd)
-
-    edge((0.3, 2.8), nodes["mul"], f"$w = {w:g}$", f"${dw:.3f}$", (0.35, 3.1), (1.55, 2.65))
-    edge((0.3, 0.6), nodes["mul"], f"$x = {x:g}$", f"${dx:.3f}$", (0.35, 0.3), (1.6, 0.85))
-    edge(nodes["mul"], nodes["add"], f"${wx:.3f}$", f"${dwx:.3f}$", (3.65, 1.9), (3.65, 1.15))
-    edge((3.2, -0.3), nodes["add"], f"$b = {b:g}$", f"${db:.3f}$", (3.0, -0.55), (4.6, 0.2))
-    edge(nodes["add"], nodes["sig"], f"$a = {a:.3f}$", f"${da:.3f}$", (6.05, 1.62), (6.05, 0.98))
-    edge(nodes["sig"], nodes["loss"], f"$y = {y:.3f}$", f"${dy:.3f}$", (8.25, 1.62), (8.25, 0.98))
-    edge(nodes["loss"], (11.4, 1.3), f"$L = {L:.3f}$", "$1$", (11.0, 1.66), (10.9, 0.98))
-    ax.text(9.6, 0.65, f"$t = {t:g}$", ha="center", va="center", fontsize=10.5, color=fwd)
-    # key: black numbers are values (forward, left to right), red ones dL/d(value) (backward, right to left)
-    ax.annotate("", xy=(5.6, 2.95), xytext=(7.6, 2.95), arrowprops={"arrowstyle": "-|>", "color": bwd, "lw": 1.3})
-    ax.text(7.75, 2.95, r"$\partial L / \partial(\cdot)$", ha="left", va="center", fontsize=11, color=bwd)
-    fig.patch.set_facecolor("white")
     return fig
