@@ -11,6 +11,7 @@ from the code. Upstream: MkDocs has no built-in way to add generated files other
 from __future__ import annotations
 
 import logging
+import traceback
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
@@ -28,7 +29,16 @@ def _render_all() -> dict[str, str]:
 
     # Reload so that `mkdocs serve` picks up edits to src/nnbook/plot.py (watched via `watch: [src]`).
     plot = importlib.reload(plot)
-    return {name: plot.render_svg(name) for name in sorted(plot.FIGURES)}
+    drawn = {}
+    for name in sorted(plot.FIGURES):
+        try:
+            drawn[name] = plot.render_svg(name)
+        except Exception as exc:  # noqa: BLE001 - reported as a warning: `--strict` fails on it
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            log.warning(
+                "figure %r could not be drawn: %s: %s (%s:%s)", name, type(exc).__name__, exc, where.filename, where.lineno
+            )
+    return drawn
 
 
 def on_startup(command: str, dirty: bool) -> None:

@@ -1,0 +1,247 @@
+"""The built site in a real browser: Debian's headless Chromium driven by playwright.
+
+The site is built into a temporary folder and served on 127.0.0.1. Every request to any other host is
+recorded and blocked (nothing leaves the machine). Checks: formulas rendered by KaTeX and no raw TeX
+visible, no console errors, no third-party request (every page, both languages); the language switcher
+leads to the twin page; Japanese and English search terms find their pages; the copy button of a code
+block yields code that runs (no prompts, no output lines). Screenshots go to screenshots/ (git-ignored).
+
+Skipped when /usr/bin/chromium is missing, unless NNBOOK_REQUIRE_BROWSER=1 (set by .ci/run in CI).
+Never downloads a browser: ``executable_path`` points at the Debian package.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path(os.environ.get("NNBOOK_CHROMIUM", "/usr/bin/chromium"))
+SCREENSHOTS = ROOT / "screenshots"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+if not CHROMIUM.exists():
+    reason = f"{CHROMIUM} not found: install Debian's chromium and fonts-noto-cjk (apt-get install chromium fonts-noto-cjk)"
+    if os.environ.get("NNBOOK_REQUIRE_BROWSER") == "1":
+        raise RuntimeError(f"NNBOOK_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason, allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # Not --strict: .ci/run does the strict build; here the pages only have to exist.
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A page that records console errors and blocks (and records) requests to other hosts."""
+
+    def __init__(self, browser, base: str, **context_options):
+        self.base = base
+        self.host = urlsplit(base).netloc
+        self.context = browser.new_context(**context_options)
+        self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(15_000)
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        self.page.on("response", lambda r: r.status >= 400 and self.errors.append(f"HTTP {r.status}: {r.url}"))
+        self.page.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(("data:", "blob:")) or urlsplit(url).netloc == self.host:
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+    def goto(self, path: str):
+        self.page.goto(self.base + path, wait_until="networkidle")
+        self.page.wait_for_function("typeof document$ !== 'undefined'")
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser, server):
+    w = Watched(browser, server)
+    yield w
+    w.close()
+
+
+def built_pages(site: Path) -> list[str]:
+    paths = []
+    for html in sorted(site.rglob("index.html")):
+        rel = html.parent.relative_to(site).as_posix()
+        paths.append("/" if rel == "." else f"/{rel}/")
+    return paths
+
+
+def test_every_page_renders_math_without_errors_or_foreign_requests(site, watched):
+    pages = built_pages(site)
+    assert "/" in pages and "/en/" in pages
+    problems = []
+    for path in pages:
+        page = watched.goto(path)
+        state = page.evaluate(
+            """() => {
+              const math = [...document.querySelectorAll('.arithmatex')];
+              const raw = math.filter(e => !e.querySelector('.katex')).map(e => e.textContent.slice(0, 60));
+              const article = document.querySelector('article');
+              const clone = article.cloneNode(true);
+              clone.querySelectorAll('pre, code, .katex').forEach(e => e.remove());
+              const text = clone.textContent;
+              const leftover = /\\\\\\(|\\\\\\[|\\$\\$/.test(text);
+              return {count: math.length, raw, leftover};
+            }"""
+        )
+        if state["raw"] or state["leftover"]:
+            problems.append(f"{path}: raw TeX visible: {state['raw'] or 'delimiters left in the text'}")
+        problems += [f"{path}: {e}" for e in watched.errors]
+        problems += [f"{path}: request to another host: {u}" for u in watched.foreign]
+        watched.errors.clear()
+        watched.foreign.clear()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(("start", "twin", "title"), [("/01-roadmap/", "/en/01-roadmap/", "A map of the book"),
+                                                     ("/en/01-roadmap/", "/01-roadmap/", "この本の地図")])
+def test_language_switcher_reaches_the_twin(watched, start, twin, title):
+    page = watched.goto(start)
+    lang = "en" if twin.startswith("/en/") else "ja"
+    page.locator(".md-header__option .md-select").first.hover()
+    page.locator(f'a.md-select__link[hreflang="{lang}"]').click()
+    page.wait_for_url(watched.base + twin)
+    page.wait_for_load_state("networkidle")
+    assert page.locator("article h1").first.inner_text().replace("¶", "").strip() == title
+    assert not watched.errors and not watched.foreign, watched.errors + watched.foreign
+
+
+@pytest.mark.parametrize(
+    ("start", "term", "expected"),
+    [
+        ("/", "活性化関数", "/glossary/"),
+        ("/", "誤差逆伝播法", "/glossary/"),
+        ("/en/", "backpropagation", "/en/glossary/"),
+    ],
+)
+def test_search_finds_the_page(watched, start, term, expected):
+    page = watched.goto(start)
+    box = page.locator("input.md-search__input")
+    box.click()
+    # The search worker indexes in the background; a query typed before it is ready is dropped, so
+    # type again until results appear (at most ~15 s). Material reads the box on keyup, and a CJK
+    # string arrives as inserted text without key events, so a key press follows.
+    for _ in range(30):
+        box.fill(term)
+        box.press("End")
+        try:
+            page.wait_for_selector(".md-search-result__item", timeout=500)
+            break
+        except sync_api.TimeoutError:
+            continue
+    links = page.eval_on_selector_all(".md-search-result__item a", "as => as.map(a => a.href)")
+    assert any(urlsplit(h).path.startswith(expected) for h in links), (term, links)
+    assert not watched.errors and not watched.foreign, watched.errors + watched.foreign
+
+
+def copy_block(page, block) -> str:
+    block.scroll_into_view_if_needed()
+    block.hover()
+    block.locator("button.md-code__button[data-md-type='copy'], button.md-clipboard").first.click()
+    return page.evaluate("navigator.clipboard.readText()")
+
+
+@pytest.mark.parametrize("start", ["/", "/en/"])
+def test_copied_example_runs(watched, start, tmp_path):
+    page = watched.goto(start)
+    # The setup check of the home page: a python block followed by its shown output.
+    block = page.locator("div.highlight:not(.output)", has_text="from nnbook import XOR").first
+    code = copy_block(page, block)
+    assert code.startswith("from nnbook import XOR"), code
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    shown = page.locator("div.output.highlight").first.inner_text().strip()
+    assert result.stdout.strip() == shown
+
+
+@pytest.mark.parametrize("start", ["/01-roadmap/", "/en/01-roadmap/"])
+def test_copied_console_example_has_no_prompts_or_output(watched, start, tmp_path):
+    page = watched.goto(start)
+    block = page.locator("div.highlight:has(.gp)").first
+    code = copy_block(page, block)
+    assert ">>>" not in code and "..." not in code, code
+    assert "True" not in code, f"output line copied: {code!r}"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("path", ["/", "/01-roadmap/", "/en/", "/en/01-roadmap/"])
+def test_screenshot(watched, path):
+    """Screenshots for a person to look at (screenshots/ is git-ignored); CJK text must be drawn."""
+    page = watched.goto(path)
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    SCREENSHOTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^a-z0-9]+", "-", path.strip("/") or "index").strip("-") or "index"
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    # Fonts: with theme.font false, the page uses system fonts; a CJK font must be available.
+    if not path.startswith("/en/"):
+        has_cjk = page.evaluate("document.fonts.check('16px sans-serif', 'パーセプトロン')")
+        assert has_cjk
