@@ -25,7 +25,7 @@ each in float32 and float64. Three *engines* are timed:
 
 Each engine runs in its own process (a fresh interpreter, so no engine warms a cache or a thread pool
 for another), the engines take turns (interleaved, the order rotated every repetition) and each
-process reports the median time of many steps per configuration. The table shows, per engine, the
+process reports the median CPU time of one step per configuration (see ``measure``). The table shows, per engine, the
 lowest of these medians over the repetitions: other programs on the machine can only slow a process
 down, so the least disturbed one is the best estimate (``--json`` keeps every process's median). Thread counts are fixed before NumPy or PyTorch is imported (OMP/OPENBLAS/MKL_NUM_THREADS
 and torch.set_num_threads) and checked with threadpoolctl when it is installed.
@@ -176,20 +176,26 @@ def floor_step(sizes, batch, dtype_name):
     return step, lambda: None
 
 
-def measure(step, min_time: float, min_steps: int, max_steps: int) -> float:
-    """Median wall time of one step, after a warm-up."""
-    warm_until = time.perf_counter() + min(0.05, min_time / 4)
-    for _ in range(3):
+def measure(step, min_time: float, min_samples: int = 10) -> float:
+    """Median CPU time of one step, after a warm-up.
+
+    The clock is the process's CPU time (``time.process_time``), not the wall clock: on a machine
+    shared with other programs, time spent waiting for a core is not the step's (they can still
+    slow it down by evicting caches). With one thread, the two agree on an idle machine. Steps are
+    timed in groups of ``k`` (each group at least ~1 ms) so the clock's own cost does not count.
+    """
+    k, start = 0, time.perf_counter()
+    while time.perf_counter() - start < 0.001 or k < 3:  # warm-up, and k steps take >= 1 ms
         step()
-    while time.perf_counter() < warm_until:
-        step()
-    times = []
+        k += 1
+    samples = []
     start = time.perf_counter()
-    while len(times) < max_steps and (len(times) < min_steps or time.perf_counter() - start < min_time):
-        t0 = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    while len(samples) < min_samples or time.perf_counter() - start < min_time:
+        c0 = time.process_time()
+        for _ in range(k):
+            step()
+        samples.append((time.process_time() - c0) / k)
+    return statistics.median(samples)
 
 
 def blas_info() -> str:
@@ -222,7 +228,7 @@ def worker(engine: str, configs: list[str], threads: int, min_time: float) -> No
     for key in configs:
         sizes, batch, dtype_name = parse_key(key)
         step, check = make(sizes, batch, dtype_name)
-        results[key] = measure(step, min_time, min_steps=10, max_steps=20000)
+        results[key] = measure(step, min_time)
         check()
     print(json.dumps({"info": info, "seconds": results}))
 
@@ -308,17 +314,41 @@ LABELS = {
         "net": "network", "batch": "batch", "dtype": "dtype", "floor": "floor",
         "torch_over": "PyTorch / nnbook", "over_floor": "nnbook / floor",
         "measured": "Measured on", "threads": "threads",
-        "median": "median time of a step in each process, lowest of {n} processes per engine",
+        "median": "median CPU time of a step in each process, lowest of {n} processes per engine",
         "command": "Produced by", "end": ".", "load": "load average (1 min) before → after",
     },
     "ja": {
         "net": "ネットワーク", "batch": "バッチ", "dtype": "dtype", "floor": "下限 (floor)",
         "torch_over": "PyTorch / nnbook", "over_floor": "nnbook / 下限",
         "measured": "計測環境", "threads": "スレッド数",
-        "median": "各プロセスでの 1 ステップの時間の中央値を、エンジンごとに {n} プロセスのうち最小のものを採用",
+        "median": "各プロセスで測った 1 ステップの CPU 時間の中央値 (エンジンごとに {n} プロセスのうち最小)",
         "command": "生成コマンド", "end": "。", "load": "ロードアベレージ (1 分) 計測前 → 計測後",
     },
 }
+
+
+def goals(report: dict, lang: str) -> list[str]:
+    """The performance goals of the project, each with the measured ratio and whether it is met."""
+    sec = report["seconds"]
+    text = {
+        "en": ("{net} {dtype}: at least 5x faster than PyTorch: {r:.2f}x", "{net} {dtype}: no slower than PyTorch: "
+               "PyTorch / nnbook = {r:.2f}", "{net} {dtype}: within 1.3x the floor: nnbook / floor = {r:.2f}",
+               "met", "not met", "Goals"),
+        "ja": ("{net} {dtype}: PyTorch の 5 倍以上速い: {r:.2f} 倍", "{net} {dtype}: PyTorch より遅くない: "
+               "PyTorch / nnbook = {r:.2f}", "{net} {dtype}: 下限の 1.3 倍以内: nnbook / 下限 = {r:.2f}",
+               "達成", "未達成", "目標"),
+    }[lang]
+    lines = []
+    checks = [("2-4-1/4/float64", "torch", 0, lambda r: r >= 5), ("2-4-1/4/float32", "torch", 0, lambda r: r >= 5),
+              ("784-256-10/128/float32", "torch", 1, lambda r: r >= 1),
+              ("784-256-10/128/float32", "floor", 2, lambda r: r <= 1.3)]
+    for key, other, k, ok in checks:
+        if key not in sec or other not in sec[key] or "nnbook" not in sec[key]:
+            continue
+        r = sec[key]["torch"] / sec[key]["nnbook"] if other == "torch" else sec[key]["nnbook"] / sec[key]["floor"]
+        net, _, dtype = key.split("/")
+        lines.append("- " + text[k].format(net=net, dtype=dtype, r=r) + f" — **{text[3] if ok(r) else text[4]}**")
+    return [f"{text[5]}:", ""] + lines + [""] if lines else []
 
 
 def table_rows(report: dict):
@@ -340,8 +370,7 @@ def markdown(report: dict, lang: str) -> str:
         lines.append(f"| {net} | {batch} | {dtype_name} | {format_time(nb)} | {format_time(th)} "
                      f"| {format_time(fl)} | {ratio(th, nb)} | {ratio(nb, fl)} |")
     torch_version = report["versions"].get("torch") or "–"
-    lines += [
-        "",
+    lines += [""] + goals(report, lang) + [
         f"{lab['measured']}: {m['cpu']} ({m['cores']} cores), {m['os']}, Python {m['python']}, "
         f"NumPy {report['versions']['numpy']} ({report['versions']['blas']}), PyTorch {torch_version}; "
         f"{lab['threads']}: {report['threads']}; {lab['median'].format(n=report['repeats'])}; "
@@ -446,11 +475,13 @@ def main(argv=None) -> None:
               f"({versions.get('blas')}), PyTorch {versions.get('torch', 'not timed')}")
         print(f"threads: {args.threads} (OMP/OPENBLAS/MKL_NUM_THREADS"
               f"{', torch.set_num_threads' if 'torch' in engines else ''}); "
-              f"median step time of each process, lowest of {args.repeats} processes per engine"
+              f"median CPU time of a step in each process, lowest of {args.repeats} processes per engine"
               + (f"; OPENBLAS_CORETYPE={m['openblas_coretype']}" if m["openblas_coretype"] else ""))
         print(f"load average (1 min) before -> after: {' -> '.join(str(x) for x in m['load_average'])}")
         print()
         print(text_table(report))
+        print()
+        print("\n".join(goals(report, "en")).replace("**", ""))
     if args.write:
         RESULTS.mkdir(parents=True, exist_ok=True)
         (RESULTS / "step.json").write_text(json.dumps(report, indent=2) + "\n")
