@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from nnbook import (
@@ -86,6 +86,7 @@ def test_three_layer_network_gradients():
 
 
 @settings(max_examples=15, deadline=None)
+@example(sizes=[1, 2, 1, 4], n=1, seed=130)  # tiny input gradient: failed with eps=1e-6 (rounding noise)
 @given(sizes=st.lists(st.integers(1, 4), min_size=2, max_size=4), n=st.integers(1, 4), seed=st.integers(0, 1000))
 def test_gradients_on_random_architectures(sizes, n, seed):
     rng = np.random.default_rng(seed)
