@@ -61,6 +61,7 @@ def test_sigmoid_is_exact_and_silent_at_the_float64_extremes():
     np.testing.assert_array_equal(sigmoid(x), [0, 0, math.exp(-710.0) / (1 + math.exp(-710.0)), 1, 1, 1, 0, 1])
 
 
+@settings(derandomize=True)
 @given(finite_floats)
 def test_sigmoid_is_in_unit_interval_and_symmetric(x):
     s = sigmoid(x)
@@ -122,7 +123,7 @@ def test_layer_backward_matches_the_numerical_gradient(Layer):
     np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-9)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30, deadline=None, derandomize=True)  # the same examples on every run
 @given(shape=small_shapes, data=st.data())
 def test_layer_backward_shape_and_sign_on_random_shapes(shape, data):
     x = data.draw(hnp.arrays(np.float64, shape, elements=st.floats(-50, 50)))

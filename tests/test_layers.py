@@ -76,7 +76,7 @@ def test_backward_of_a_single_input_vector():
     np.testing.assert_allclose(layer.dW, np.outer(x, dout))
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, derandomize=True)  # the same examples on every run
 @given(n=st.integers(1, 5), n_in=st.integers(1, 4), n_out=st.integers(1, 4), seed=st.integers(0, 2**32 - 1))
 def test_gradients_on_random_shapes(n, n_in, n_out, seed):
     rng = np.random.default_rng(seed)

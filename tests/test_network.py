@@ -85,7 +85,7 @@ def test_three_layer_network_gradients():
     assert check_gradients(net, BCELoss(), X, T).max_rel_error < 1e-6
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=15, deadline=None, derandomize=True)  # the same examples on every run
 @example(sizes=[1, 2, 1, 4], n=1, seed=130)  # tiny input gradient: failed with eps=1e-6 (rounding noise)
 @given(sizes=st.lists(st.integers(1, 4), min_size=2, max_size=4), n=st.integers(1, 4), seed=st.integers(0, 1000))
 def test_gradients_on_random_architectures(sizes, n, seed):
