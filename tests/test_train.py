@@ -133,8 +133,10 @@ def test_bad_epochs(epochs):
 
 def test_bad_data_and_batch_size():
     net, loss, opt, X, T = xor_setup()
-    with pytest.raises(ValueError, match=r"train: T must have shape \(4, n_outputs\) to match X \(4, 2\), got \(4,\)"):
+    with pytest.raises(ValueError, match=r"train: T must have shape \(4, n_outputs\), or \(4,\) integer class indices, to match X \(4, 2\); got \(4,\) of dtype float64"):
         train(net, loss, opt, X, T.ravel(), epochs=1)
+    with pytest.raises(ValueError, match=r"got \(3, 1\) of dtype float64"):
+        train(net, loss, opt, X, T[:3], epochs=1)
     with pytest.raises(ValueError, match=r"train: X must have shape \(N, n_features\), got \(8,\)"):
         train(net, loss, opt, X.ravel(), T, epochs=1)
     with pytest.raises(ValueError, match="train: batch_size must be None or an integer >= 1, got 0"):
@@ -211,3 +213,14 @@ def test_an_overflowing_update_is_reported_with_its_epoch():
     net = Network([Affine([[1.0]], [0.0])])  # dL/dW = 2 * 1e150 * 1e150 = 2e300; times lr = 1e10 overflows
     with pytest.raises(FloatingPointError, match=r"train: the numbers diverged at epoch 1: overflow"):
         train(net, MSELoss(), SGD(1e10), X, T, epochs=3)
+
+
+def test_class_index_targets_pass_through_for_softmax_cross_entropy():
+    from nnbook import SoftmaxCrossEntropyLoss
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(12, 3))
+    t = (X[:, 0] > 0).astype(int)  # two classes, learnable
+    net = make_mlp([3, 4, 2], activation="tanh", output="identity", rng=0)
+    history = train(net, SoftmaxCrossEntropyLoss(), SGD(0.5), X, t, epochs=50, batch_size=4, rng=1)
+    assert history.losses[-1] < history.losses[0]

@@ -124,11 +124,18 @@ def _check_training_args(
     X: ArrayLike, T: ArrayLike, epochs: int, batch_size: int | None
 ) -> tuple[np.ndarray, np.ndarray, int]:
     X = real_input(X, "train: X")
-    T = real_input(T, "train: T")
     if X.ndim != 2:
         raise ValueError(f"train: X must have shape (N, n_features), got {X.shape}")
-    if T.ndim != 2 or len(T) != len(X):
-        raise ValueError(f"train: T must have shape ({len(X)}, n_outputs) to match X {X.shape}, got {T.shape}")
+    T_array = np.asarray(T)
+    if T_array.ndim == 1 and T_array.dtype.kind in "iu":  # class indices (SoftmaxCrossEntropyLoss): keep ints
+        T = T_array
+    else:
+        T = real_input(T_array, "train: T")
+    if T.ndim not in (1, 2) or (T.ndim == 1 and T.dtype.kind == "f") or len(T) != len(X):
+        raise ValueError(
+            f"train: T must have shape ({len(X)}, n_outputs), or ({len(X)},) integer class indices, "
+            f"to match X {X.shape}; got {T.shape} of dtype {T.dtype}"
+        )
     if len(X) == 0:
         raise ValueError("train: X is empty (0 samples)")
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
