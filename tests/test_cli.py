@@ -43,7 +43,7 @@ def test_xor_default_run_solves_and_prints_predictions():
     assert "x1  x2  target  output" in text
     for y in expected.predictions:
         assert f"{y:6.3f}" in text
-    assert f"final loss {expected.loss:.6f} (bce)" in text
+    assert f"final loss {expected.loss:.6f} (bce, after the last update)" in text
     # progress when piped: epoch 1, every 100th epoch, and the last epoch
     progress = [line for line in text.splitlines() if line.startswith("epoch")]
     assert progress[0].startswith("epoch    1  loss")

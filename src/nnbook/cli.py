@@ -202,7 +202,7 @@ def run_report(run: XORRun) -> str:
         verdict = f"solved after {run.epochs} epochs"
     else:
         verdict = f"NOT solved within {run.epochs} epochs (some output is farther than {run.recipe['tol']} from its target)"
-    return f"{verdict}\n\n{predictions_table(run)}\n\nfinal loss {run.loss:.6f} ({run.recipe['loss']})"
+    return f"{verdict}\n\n{predictions_table(run)}\n\nfinal loss {run.loss:.6f} ({run.recipe['loss']}, after the last update)"
 
 
 def _fmt_epochs(value: float | None) -> str:
