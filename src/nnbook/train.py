@@ -42,7 +42,8 @@ class History:
 
     Attributes
     ----------
-    losses : the loss of each epoch (for mini-batches, the mean over the epoch's batches).
+    losses : the loss of each epoch, measured by its forward pass, i.e. before that epoch's update
+        (for mini-batches, the size-weighted mean over the epoch's batches).
     epochs : the number of epochs run.
     reached_goal : True if the stop criterion was met (training then ended early).
     """
