@@ -6,6 +6,7 @@ visible, no console errors, no third-party request (every page, both languages);
 leads to the twin page; Japanese and English search terms find their pages; the copy button of a code
 block yields code that runs (no prompts, no output lines). Screenshots go to screenshots/ (git-ignored).
 
+NNBOOK_SITE_DIR=<dir> tests a site already built (e.g. by `mkdocs build`) instead of building one.
 Skipped when /usr/bin/chromium is missing, unless NNBOOK_REQUIRE_BROWSER=1 (set by .ci/run in CI).
 Never downloads a browser: ``executable_path`` points at the Debian package.
 """
@@ -51,6 +52,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
+    if os.environ.get("NNBOOK_SITE_DIR"):  # a site already built from this tree (saves a build)
+        return Path(os.environ["NNBOOK_SITE_DIR"]).resolve()
     out = tmp_path_factory.mktemp("site")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     # Not --strict: .ci/run does the strict build; here the pages only have to exist.
@@ -110,8 +113,8 @@ class Watched:
             self.foreign.append(url)
             route.abort()
 
-    def goto(self, path: str):
-        self.page.goto(self.base + path, wait_until="networkidle")
+    def goto(self, path: str, wait_until: str = "networkidle"):
+        self.page.goto(self.base + path, wait_until=wait_until)
         self.page.wait_for_function("typeof document$ !== 'undefined'")
         return self.page
 
@@ -138,15 +141,17 @@ def test_every_page_renders_math_without_errors_or_foreign_requests(site, watche
     pages = built_pages(site)
     assert "/" in pages and "/en/" in pages
     problems = []
-    for path in pages:
-        page = watched.goto(path)
+    for k, path in enumerate(pages):
+        # The first page waits for the network to go quiet (template requests, search worker); the
+        # others wait for the load event, by which time KaTeX has run (it renders on document$).
+        page = watched.goto(path, wait_until="networkidle" if k == 0 else "load")
         state = page.evaluate(
             """() => {
               const math = [...document.querySelectorAll('.arithmatex')];
               const raw = math.filter(e => !e.querySelector('.katex')).map(e => e.textContent.slice(0, 60));
               const article = document.querySelector('article');
               const clone = article.cloneNode(true);
-              clone.querySelectorAll('pre, code, .katex').forEach(e => e.remove());
+              clone.querySelectorAll('pre, code, script, style, .katex').forEach(e => e.remove());
               const text = clone.textContent;
               const leftover = /\\\\\\(|\\\\\\[|\\$\\$/.test(text);
               return {count: math.length, raw, leftover};
