@@ -1,0 +1,197 @@
+"""MkDocs hook: the chapter notebooks (docs/<lang>/notebooks/*.ipynb) as pages, and links to them.
+
+The notebooks are generated from the chapter pages by ``tests/nnbook_notebooks.py`` and rendered
+(executed at build time) by the mkdocs-jupyter plugin. This hook:
+
+1. Makes them pages again after mkdocs-static-i18n. i18n rebuilds every File as a plain ``File``, whose
+   ``is_documentation_page()`` is False for ``.ipynb``, so the notebook would be copied as raw JSON to
+   ``notebooks/NAME/index.html`` (upstream ultrabug/mkdocs-static-i18n#198). Right after i18n's
+   ``on_files`` (priority -100) the hook marks those files as pages; mkdocs-jupyter's ``on_pre_page``
+   then renders them.
+2. Puts a line of links under the H1 of every chapter page that has a notebook: read it as a notebook
+   page, download the ``.ipynb`` (copied next to the page by mkdocs-jupyter's ``include_source``), open it
+   in Google Colab. The Colab link is built from ``extra.repository`` (and ``extra.repository_branch``) in
+   mkdocs.yml, the one place the repository is named. Nothing is added to the page sources, so the docs
+   tests and the parity test see the pages as written.
+3. Keeps notebook pages free of third-party requests and light: mkdocs-jupyter's template always emits a
+   MathJax loader (cdnjs) and a mermaid module loader (cdnjs); both are removed, and the math of markdown
+   cells is rendered by the site's own KaTeX. The ~600 KB of JupyterLab CSS that every notebook page
+   carries inline is written once to ``assets/notebooks/notebook.css`` and linked instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import posixpath
+import re
+
+from mkdocs.plugins import event_priority
+
+log = logging.getLogger("mkdocs.hooks.notebooks")
+
+NOTEBOOK_DIR = "notebooks"
+CSS_PATH = "assets/notebooks/notebook.css"
+
+LABELS = {
+    "ja": {"read": "ノートブックとして読む", "download": ".ipynb をダウンロード", "colab": "Colab で開く",
+           "title": "この章のコードは Jupyter ノートブックとしても実行できます"},
+    "en": {"read": "Read as a notebook", "download": "Download the .ipynb", "colab": "Open in Colab",
+           "title": "This chapter's code also runs as a Jupyter notebook"},
+}
+
+STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
+MODULE_SCRIPT = re.compile(r'<script type="module">.*?</script>', re.S)
+REMOTE_SCRIPT = re.compile(r'<script[^>]*\bsrc="(?:https?:)?//[^"]*"[^>]*>\s*</script>')
+
+# Render $...$ and $$...$$ of markdown cells with the site's KaTeX (assets/katex, loaded on every page).
+KATEX_FOR_NOTEBOOKS = """<script>
+document.addEventListener("DOMContentLoaded", () => {
+  for (const cell of document.querySelectorAll(".jupyter-wrapper .jp-RenderedMarkdown")) {
+    renderMathInElement(cell, {
+      delimiters: [
+        { left: "$$", right: "$$", display: true },
+        { left: "$", right: "$", display: false },
+      ],
+      throwOnError: false,
+    });
+  }
+});
+</script>"""
+
+_css: dict[str, str] = {}  # digest -> css, every distinct inline stylesheet seen in this build
+
+
+def _is_notebook(file) -> bool:
+    return file.src_uri.endswith(".ipynb")
+
+
+def _lang(file) -> str:
+    return getattr(file, "locale", None) or file.src_uri.split("/", 1)[0]
+
+
+_cache_state: dict = {"dir": None, "used": set()}  # mkdocs-jupyter cache: used by any pass of this run
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _cache_state.update(dir=None, used=set())
+
+
+def on_pre_build(config) -> None:
+    _css.clear()
+
+
+# 4. mkdocs-jupyter's cache (cache: true) evicts, after each build, the entries that build did not use;
+# i18n runs one build per language, so each pass evicted the other language's entries and every build
+# missed the cache (no upstream issue found). Record what each pass used, evict nothing during the run,
+# and evict the entries no pass used at shutdown.
+@event_priority(10)  # before mkdocs-jupyter's on_post_build (priority 0)
+def on_post_build(config) -> None:
+    from pathlib import Path
+
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    if jupyter is None or not jupyter.config["cache"] or not hasattr(jupyter, "_used_cache_paths"):
+        return
+    cache_dir = Path(jupyter.config["cache_dir"])
+    _cache_state["dir"] = cache_dir
+    _cache_state["used"].update(jupyter._used_cache_paths)
+    if cache_dir.is_dir():
+        jupyter._used_cache_paths.update(cache_dir.glob("*.json"))
+
+
+def on_shutdown() -> None:
+    cache_dir, used = _cache_state["dir"], _cache_state["used"]
+    if cache_dir is None or not used or not cache_dir.is_dir():
+        return
+    for path in cache_dir.glob("*.json"):
+        if path not in used:
+            path.unlink(missing_ok=True)
+
+
+# 1. After mkdocs-static-i18n's on_files (priority -100), before hooks/figures.py (-110).
+@event_priority(-101)
+def on_files(files, config):
+    for file in files:
+        if not _is_notebook(file) or NOTEBOOK_DIR not in file.src_uri.split("/"):
+            continue
+        file.is_documentation_page = lambda: True  # shadows File's method for this instance
+        if file.dest_uri.endswith(".ipynb"):  # only if i18n kept the asset path
+            stem = file.dest_uri[: -len(".ipynb")]
+            file.dest_uri = f"{stem}/index.html" if config.use_directory_urls else f"{stem}.html"
+            file.url = file._get_url(config.use_directory_urls)
+            file.abs_dest_path = os.path.normpath(os.path.join(config.site_dir, file.dest_uri))
+    return files
+
+
+# 2. Links under the H1 of chapter pages.
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    file = page.file
+    if _is_notebook(file) or not file.src_uri.endswith(".md"):
+        return markdown
+    folder, name = posixpath.split(file.src_uri)
+    notebook = files.get_file_from_path(posixpath.join(folder, NOTEBOOK_DIR, name[: -len(".md")] + ".ipynb"))
+    if notebook is None:
+        return markdown
+    lang = _lang(file) if _lang(file) in LABELS else "en"
+    labels = LABELS[lang]
+    page_url = notebook.url_relative_to(file)
+    ipynb_url = posixpath.join(page_url, posixpath.basename(notebook.src_uri))
+    extra = config.extra or {}
+    repository = str(extra.get("repository", "")).rstrip("/")
+    links = [
+        f'<a href="{page_url}">{labels["read"]}</a>',
+        f'<a href="{ipynb_url}" download>{labels["download"]}</a>',
+    ]
+    if repository.startswith("https://github.com/"):
+        branch = extra.get("repository_branch", "main")
+        colab = f"https://colab.research.google.com/github/{repository[len('https://github.com/'):]}/blob/{branch}/"
+        links.append(f'<a href="{colab}docs/{notebook.src_uri}">{labels["colab"]}</a>')
+    html = (
+        f'<p class="nnbook-notebook-links" title="{labels["title"]}">'
+        + ' <span aria-hidden="true">·</span> '.join(links)
+        + "</p>"
+    )
+    lines = markdown.split("\n")
+    for k, line in enumerate(lines):
+        if line.startswith("# "):
+            lines[k + 1 : k + 1] = ["", html]
+            return "\n".join(lines)
+    return html + "\n\n" + markdown
+
+
+# 3. Notebook pages: no third-party scripts, KaTeX for the math, shared CSS instead of inline CSS.
+def on_page_content(html: str, page, config, files) -> str:
+    if not _is_notebook(page.file):
+        return html
+    # The edit button leads to the chapter page the notebook is made from, not to the generated file.
+    if page.edit_url:
+        page.edit_url = page.edit_url.replace(f"/{NOTEBOOK_DIR}/", "/").removesuffix(".ipynb") + ".md"
+    html = MATHJAX.sub("", html)
+    html = MODULE_SCRIPT.sub("", html)  # mermaid loader (the notebooks hold no mermaid diagrams)
+    html = REMOTE_SCRIPT.sub("", html)  # require.js, should include_requirejs ever be switched on
+    styles = []
+
+    def take(match: re.Match) -> str:
+        css = match[1].strip()
+        digest = hashlib.sha1(css.encode("utf-8")).hexdigest()[:12]
+        _css.setdefault(digest, css)
+        styles.append(digest)
+        return ""
+
+    html = STYLE.sub(take, html)
+    up = "../" * page.url.count("/")
+    link = f'<link rel="stylesheet" href="{up}{CSS_PATH}">' if styles else ""
+    _write_css(config)
+    return link + html + KATEX_FOR_NOTEBOOKS
+
+
+def _write_css(config) -> None:
+    """All stylesheets seen so far, in first-seen order, at the site's root (i18n builds every language
+    into config.site_dir, the root, with "en/" in the pages' paths), one file for both languages."""
+    path = os.path.join(config.site_dir, CSS_PATH)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("/* JupyterLab styles of the notebook pages (mkdocs-jupyter), shared instead of inline. */\n")
+        out.write("\n".join(_css.values()))

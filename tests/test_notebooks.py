@@ -1,0 +1,106 @@
+"""The chapter notebooks (docs/<lang>/notebooks/NN-name.ipynb) are up to date and run in a fresh kernel.
+
+They are generated from the chapter pages by tests/nnbook_notebooks.py (see its docstring); after changing a
+chapter or a section of the package that a chapter includes, regenerate them with
+
+    .venv/bin/python tests/nnbook_notebooks.py
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import nbformat
+import pytest
+
+import nnbook_notebooks as nbgen
+from nnbook_docs import ROOT, SnippetExpander, snippet_options
+
+NOTEBOOKS = nbgen.all_notebooks()
+IDS = [f"{lang}/{page.stem}" for lang, page, _ in NOTEBOOKS]
+UPDATE = ".venv/bin/python tests/nnbook_notebooks.py"
+
+
+@pytest.fixture(scope="module")
+def expander() -> SnippetExpander:
+    return SnippetExpander(snippet_options())
+
+
+@pytest.fixture(scope="module")
+def settings() -> nbgen.Settings:
+    return nbgen.settings()
+
+
+@pytest.mark.parametrize(("lang", "page", "path"), NOTEBOOKS, ids=IDS)
+def test_notebook_is_up_to_date(lang, page, path, expander, settings):
+    rel = path.relative_to(ROOT)
+    assert path.exists(), f"{rel} is missing; run: {UPDATE}"
+    fresh = nbgen.render(page, lang, expander=expander, s=settings)
+    assert path.read_text("utf-8") == fresh, f"{rel} is stale (its page or an included section changed); run: {UPDATE}"
+
+
+def test_no_orphaned_notebooks():
+    _, orphans = nbgen.stale_or_orphaned()
+    assert not orphans, f"notebooks without a chapter page: {[str(p.relative_to(ROOT)) for p in orphans]}; run: {UPDATE}"
+
+
+def test_notebooks_carry_no_outputs():
+    for _, _, path in NOTEBOOKS:
+        if path.exists():
+            nb = json.loads(path.read_text("utf-8"))
+            assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code"), path
+
+
+PARALLEL_KERNELS = 3  # kernels start while others compute; 2 cores stay busy without thrashing
+
+async def _run(nb, workdir) -> str | None:
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(workdir)}})
+    try:
+        await client.async_execute()
+    except CellExecutionError as exc:
+        return re.sub(r"\x1b\[[0-9;]*m", "", str(exc))  # no terminal colours in the report
+    return None
+
+
+@pytest.fixture(scope="module")
+def executed(request, expander, settings, tmp_path_factory) -> dict:
+    """Run the selected notebooks, each in its own fresh kernel, a few at a time; id -> (notebook, error)."""
+    import asyncio
+
+    wanted = {
+        item.callspec.id
+        for item in request.session.items
+        if getattr(item, "originalname", "") == "test_notebook_runs_in_a_fresh_kernel"
+    }
+    jobs = [(i, lang, page) for i, (lang, page, _) in zip(IDS, NOTEBOOKS) if i in wanted]
+
+    async def run_all():
+        gate = asyncio.Semaphore(PARALLEL_KERNELS)
+
+        async def one(ident, lang, page):
+            nb = nbformat.reads(nbgen.render(page, lang, expander=expander, s=settings), as_version=4)
+            async with gate:
+                error = await _run(nb, tmp_path_factory.mktemp(ident.replace("/", "-")))
+            return ident, (nb, error)
+
+        return dict(await asyncio.gather(*(one(*job) for job in jobs)))
+
+    return asyncio.run(run_all())
+
+
+# Jupyter's own libraries warn about their internals (paths, zmq, datetime); those are not the book's.
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::RuntimeWarning", "ignore::UserWarning")
+@pytest.mark.parametrize(("lang", "page", "path"), NOTEBOOKS, ids=IDS)
+def test_notebook_runs_in_a_fresh_kernel(lang, page, path, executed):
+    """Every cell runs top to bottom; a cell tagged raises-exception (the page shows a traceback) may raise."""
+    nb, error = executed[f"{lang}/{page.stem}"]
+    rel = page.relative_to(ROOT)
+    if error:
+        pytest.fail(f"{rel} as a notebook: a cell failed\n{error}", pytrace=False)
+    figures = [c for c in nb.cells if c.cell_type == "code" and "render_svg(" in c.source]
+    for cell in figures:
+        assert any("image/svg+xml" in o.get("data", {}) for o in cell.outputs), f"{page.name}: figure cell shows no SVG"
