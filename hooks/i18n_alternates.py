@@ -7,6 +7,8 @@ so every page made two requests that failed with 404 (and logged console errors)
 head links name the language roots (``./``, ``en/``) and the sitemap requests succeed; the switcher's
 own menu links (``<a hreflang>``) still lead to the twin page. i18n writes one sitemap.xml (all
 languages, with alternates) at the site root only, so it is copied to each language root as well.
+In the offline build (file://, where pages cannot fetch) the head links are removed: the switcher's
+menu links alone lead to the twin page, with no failing sitemap request.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def on_post_page(output: str, page, config) -> str:
     if not roots:
         return output
     up = "../" * (page.url or "").count("/")
-    return _rewrite(output, roots, up)
+    return _rewrite(output, roots, up, drop=_offline(config))
 
 
 def on_post_template(output: str, template_name: str, config) -> str:
@@ -43,10 +45,17 @@ def on_post_template(output: str, template_name: str, config) -> str:
     from urllib.parse import urlsplit
 
     base = urlsplit(config.site_url or "/").path or "/"
-    return _rewrite(output, roots, base if base.endswith("/") else base + "/")
+    return _rewrite(output, roots, base if base.endswith("/") else base + "/", drop=_offline(config))
 
 
-def _rewrite(output: str, roots: dict[str, str], up: str) -> str:
+def _offline(config) -> bool:
+    plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
+    return bool(plugin and plugin.config.enabled)
+
+
+def _rewrite(output: str, roots: dict[str, str], up: str, drop: bool = False) -> str:
+    if drop:
+        return ALTERNATE.sub("", output)
 
     def root_link(match: re.Match) -> str:
         lang = match["lang"]

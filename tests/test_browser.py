@@ -250,3 +250,52 @@ def test_screenshot(watched, path):
     if not path.startswith("/en/"):
         has_cjk = page.evaluate("document.fonts.check('16px sans-serif', 'パーセプトロン')")
         assert has_cjk
+
+
+# ---- offline build (NNBOOK_OFFLINE=true): opened from file://, no server --------------------------
+
+
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory) -> Path:
+    if os.environ.get("NNBOOK_OFFLINE_SITE_DIR"):
+        return Path(os.environ["NNBOOK_OFFLINE_SITE_DIR"]).resolve()
+    out = tmp_path_factory.mktemp("offline")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NNBOOK_OFFLINE": "true"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_offline_build_works_from_file_urls(browser, offline_site):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors, foreign = [], []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: not r.url.startswith(("file:", "data:", "blob:", "about:")) and foreign.append(r.url))
+    start = (offline_site / "01-roadmap.html").as_uri()
+    page.goto(start, wait_until="load")
+    assert page.evaluate("document.querySelectorAll('.arithmatex .katex').length") > 0
+    box = page.locator("input.md-search__input")
+    box.click()
+    for term, expected in [("活性化関数", "/05-activation-functions.html"), ("逆伝播", ".html"), ("perceptron", "/en/")]:
+        links: list[str] = []
+        for _ in range(30):
+            box.fill(term)
+            box.press("End")
+            page.wait_for_timeout(500)
+            links = page.eval_on_selector_all(".md-search-result__item a", "as => as.map(a => a.href)")
+            if links:
+                break
+        assert any(expected in h for h in links), (term, links[:5])
+    page.keyboard.press("Escape")
+    page.goto(start, wait_until="load")
+    page.locator(".md-header__option .md-select").first.hover()
+    page.locator('a.md-select__link[hreflang="en"]').click()
+    page.wait_for_url((offline_site / "en" / "01-roadmap.html").as_uri())
+    assert not errors and not foreign, errors + foreign
+    context.close()
