@@ -117,6 +117,26 @@ def notebook_path(page: Path) -> Path:
 # --------------------------------------------------------------------------------------------
 
 
+CJK = "\u3000-\u303f\u3040-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60"
+CJK_END = re.compile(rf"[{CJK}]$")
+CJK_START = re.compile(rf"^(?P<quote>(?:> )*)(?P<rest>[{CJK}].*)$")
+
+
+def _join_cjk_lines(lines: list[str]) -> list[str]:
+    """Join a line break between two Japanese characters, which Markdown would show as a space
+    (the site does the same in hooks/cjk_linebreaks.py); a break next to Latin text stays."""
+    out: list[str] = []
+    for line in lines:
+        m = CJK_START.match(line)
+        if out and m and CJK_END.search(out[-1]) and out[-1].startswith(m["quote"]) and not out[-1].startswith(
+            m["quote"] + ">"
+        ):
+            out[-1] += m["rest"]
+        else:
+            out.append(line)
+    return out
+
+
 class _Cells:
     def __init__(self) -> None:
         self.cells: list = []
@@ -132,7 +152,7 @@ class _Cells:
         while lines and not lines[0].strip(" >"):
             lines.pop(0)
         if lines:
-            self.cells.append(nbformat.v4.new_markdown_cell("\n".join(lines)))
+            self.cells.append(nbformat.v4.new_markdown_cell("\n".join(_join_cjk_lines(lines))))
         self._markdown = []
 
     def code(self, source: str, tags: list[str] | None = None) -> None:

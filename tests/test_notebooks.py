@@ -104,3 +104,74 @@ def test_notebook_runs_in_a_fresh_kernel(lang, page, path, executed):
     figures = [c for c in nb.cells if c.cell_type == "code" and "render_svg(" in c.source]
     for cell in figures:
         assert any("image/svg+xml" in o.get("data", {}) for o in cell.outputs), f"{page.name}: figure cell shows no SVG"
+
+
+# --------------------------------------------------------------------------------------------
+# hooks/notebooks.py, on mkdocs File objects (the built pages are checked by tests/test_browser.py)
+# --------------------------------------------------------------------------------------------
+
+
+def _hook():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("nnbook_hook_notebooks", ROOT / "hooks" / "notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def site(tmp_path):
+    from types import SimpleNamespace
+
+    from mkdocs.structure.files import File, Files
+
+    config = SimpleNamespace(
+        extra={"repository": "https://github.com/owner/repo", "repository_branch": "main"},
+        use_directory_urls=True,
+        site_dir=str(tmp_path),
+    )
+    chapter = File("en/02-perceptron.md", str(ROOT / "docs"), str(tmp_path), True)
+    notebook = File("en/notebooks/02-perceptron.ipynb", str(ROOT / "docs"), str(tmp_path), True)
+    return SimpleNamespace(config=config, chapter=chapter, notebook=notebook, files=Files([chapter, notebook]))
+
+
+def test_hook_makes_notebooks_pages_and_links_them_from_their_chapter(site):
+    from types import SimpleNamespace
+
+    hook = _hook()
+    hook.on_files(site.files, site.config)
+    assert site.notebook.is_documentation_page()
+    assert site.notebook.url == "en/notebooks/02-perceptron/"
+    markdown = hook.on_page_markdown("# The perceptron\n\nText.", SimpleNamespace(file=site.chapter), site.config, site.files)
+    title, blank, links, *rest = markdown.split("\n")
+    assert title == "# The perceptron" and blank == ""
+    assert '<a href="../notebooks/02-perceptron/">Read as a notebook</a>' in links
+    assert '<a href="../notebooks/02-perceptron/02-perceptron.ipynb" download>' in links
+    colab = "https://colab.research.google.com/github/owner/repo/blob/main/docs/en/notebooks/02-perceptron.ipynb"
+    assert f'<a href="{colab}">Open in Colab</a>' in links
+    assert "\n".join(rest).strip() == "Text."
+
+
+def test_hook_removes_cdn_scripts_and_shares_the_inline_css(site):
+    from types import SimpleNamespace
+
+    hook = _hook()
+    hook.on_files(site.files, site.config)
+    page = SimpleNamespace(
+        file=site.notebook,
+        url=site.notebook.url,
+        edit_url="https://github.com/owner/repo/edit/main/docs/en/notebooks/02-perceptron.ipynb",
+    )
+    html = (
+        '<!-- Load mathjax --><script src="https://cdnjs.example/mathjax.js"> </script>'
+        "<!-- End of mathjax configuration -->"
+        '<script type="module">await import("https://cdnjs.example/mermaid.mjs")</script>'
+        '<style type="text/css">.jp-Cell { color: red; }</style><div class="jupyter-wrapper">$x$</div>'
+    )
+    out = hook.on_page_content(html, page, site.config, site.files)
+    assert "http" not in out and "<style" not in out
+    assert out.startswith('<link rel="stylesheet" href="../../../assets/notebooks/notebook.css">')
+    css = (ROOT / site.config.site_dir / "assets" / "notebooks" / "notebook.css").read_text("utf-8")
+    assert ".jp-Cell { color: red; }" in css
+    assert page.edit_url == "https://github.com/owner/repo/edit/main/docs/en/02-perceptron.md"
