@@ -14,22 +14,22 @@ The notebooks are generated from the chapter pages by ``tests/nnbook_notebooks.p
    mkdocs.yml, the one place the repository is named. Nothing is added to the page sources, so the docs
    tests and the parity test see the pages as written.
 3. Keeps notebook pages free of third-party requests and light: mkdocs-jupyter's template always emits a
-   MathJax loader (cdnjs) and a mermaid module loader (cdnjs); both are removed, and the math of markdown
-   cells is rendered by the site's own KaTeX. The ~600 KB of JupyterLab CSS that every notebook page
-   carries inline is written once to ``assets/notebooks/notebook.css`` and linked instead.
+   MathJax loader (cdnjs) and a mermaid module loader (cdnjs); both are removed (the site's own KaTeX
+   renders the math of markdown cells: docs/assets/javascripts/katex-init.js). The ~600 KB of JupyterLab
+   CSS that every notebook page carries inline is written once to ``assets/notebooks/notebook.css`` and
+   linked instead (the edit button of a notebook page leads to its chapter page).
+4. Keeps mkdocs-jupyter's cache (``cache: true``) working under i18n (see ``on_post_build``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import posixpath
 import re
 
 from mkdocs.plugins import event_priority
 
-log = logging.getLogger("mkdocs.hooks.notebooks")
 
 NOTEBOOK_DIR = "notebooks"
 CSS_PATH = "assets/notebooks/notebook.css"
@@ -45,21 +45,6 @@ STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 MODULE_SCRIPT = re.compile(r'<script type="module">.*?</script>', re.S)
 REMOTE_SCRIPT = re.compile(r'<script[^>]*\bsrc="(?:https?:)?//[^"]*"[^>]*>\s*</script>')
-
-# Render $...$ and $$...$$ of markdown cells with the site's KaTeX (assets/katex, loaded on every page).
-KATEX_FOR_NOTEBOOKS = """<script>
-document.addEventListener("DOMContentLoaded", () => {
-  for (const cell of document.querySelectorAll(".jupyter-wrapper .jp-RenderedMarkdown")) {
-    renderMathInElement(cell, {
-      delimiters: [
-        { left: "$$", right: "$$", display: true },
-        { left: "$", right: "$", display: false },
-      ],
-      throwOnError: false,
-    });
-  }
-});
-</script>"""
 
 _css: dict[str, str] = {}  # digest -> css, every distinct inline stylesheet seen in this build
 
@@ -184,7 +169,7 @@ def on_page_content(html: str, page, config, files) -> str:
     up = "../" * page.url.count("/")
     link = f'<link rel="stylesheet" href="{up}{CSS_PATH}">' if styles else ""
     _write_css(config)
-    return link + html + KATEX_FOR_NOTEBOOKS
+    return link + html
 
 
 def _write_css(config) -> None:

@@ -63,8 +63,8 @@ TEXT = {
     "ja": {
         "generated": "このノートブックは、本のページ「[{title}]({url})」から自動で作られています。"
         "コードを自由に書き換えて実行してみてください。元に戻すときは、もう一度ダウンロードしてください。",
-        "annotations": "# 型ヒントは、パッケージのモジュールと同じく評価を後回しにします。",
-        "colab": "# Google Colab で開いたときだけ、nnbook パッケージをリポジトリからインストールします。",
+        "annotations": "# 型ヒントは、パッケージと同じく評価しません。",
+        "colab": "# Colab のときだけ、nnbook をリポジトリからインストールします。",
         "figure": "# 本の図を nnbook.plot で描きます。",
         "display_only": "(表示だけのコードです。実行しません。)",
         "note": "メモ",
@@ -72,8 +72,8 @@ TEXT = {
     "en": {
         "generated": "This notebook is generated from the book's page “[{title}]({url})”. "
         "Change the code and run it as you like; download it again to start over.",
-        "annotations": "# Type hints are not evaluated, as in the package's modules.",
-        "colab": "# In Google Colab only: install the nnbook package from the repository.",
+        "annotations": "# Type hints stay unevaluated, as in the package.",
+        "colab": "# In Colab only: install nnbook from the repository.",
         "figure": "# The book's figure, drawn by nnbook.plot.",
         "display_only": "(Display only: this code is not meant to run.)",
         "note": "Note",
