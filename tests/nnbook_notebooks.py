@@ -335,8 +335,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     expander, s = SnippetExpander(snippet_options()), settings()
     changed = 0
+    failed = 0
     for lang, page, nb_path in all_notebooks():
-        new = render(page, lang, expander=expander, s=s)
+        try:
+            new = render(page, lang, expander=expander, s=s)
+        except Exception as exc:  # e.g. a snippet include that names a missing section: go on with the others
+            failed += 1
+            print(f"cannot convert {page.relative_to(ROOT)}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            continue
         old = nb_path.read_text("utf-8") if nb_path.exists() else None
         if new != old:
             changed += 1
@@ -355,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check and changed:
         print("run: .venv/bin/python tests/nnbook_notebooks.py", file=sys.stderr)
         return 1
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
