@@ -35,10 +35,20 @@ NOTEBOOK_DIR = "notebooks"
 CSS_PATH = "assets/notebooks/notebook.css"
 
 LABELS = {
-    "ja": {"read": "ノートブックとして読む", "download": ".ipynb をダウンロード", "colab": "Colab で開く",
-           "title": "この章のコードは Jupyter ノートブックとしても実行できます"},
-    "en": {"read": "Read as a notebook", "download": "Download the .ipynb", "colab": "Open in Colab",
-           "title": "This chapter's code also runs as a Jupyter notebook"},
+    "ja": {
+        "read": "ノートブックとして読む",
+        "chapter": "本のページに戻る",
+        "download": ".ipynb をダウンロード",
+        "colab": "Colab で開く",
+        "title": "この章のコードは Jupyter ノートブックとしても実行できます",
+    },
+    "en": {
+        "read": "Read as a notebook",
+        "chapter": "Back to the chapter",
+        "download": "Download the .ipynb",
+        "colab": "Open in Colab",
+        "title": "This chapter's code also runs as a Jupyter notebook",
+    },
 }
 
 STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
@@ -110,7 +120,32 @@ def on_files(files, config):
     return files
 
 
-# 2. Links under the H1 of chapter pages.
+# 2. Links under the H1 of chapter pages (and of the notebook pages, back to their chapter).
+def _links(notebook, here, config, chapter=None) -> str:
+    """The paragraph of links for the page ``here``: its notebook's page (or its chapter), the .ipynb, Colab."""
+    lang = _lang(here) if _lang(here) in LABELS else "en"
+    labels = LABELS[lang]
+    notebook_url = notebook.url_relative_to(here) if here is not notebook else "./"
+    links = []
+    if chapter is not None:
+        links.append(f'<a href="{chapter.url_relative_to(here)}">{labels["chapter"]}</a>')
+    else:
+        links.append(f'<a href="{notebook_url}">{labels["read"]}</a>')
+    ipynb = posixpath.basename(notebook.src_uri)
+    links.append(f'<a href="{notebook_url}{ipynb}" download>{labels["download"]}</a>')
+    extra = config.extra or {}
+    repository = str(extra.get("repository", "")).rstrip("/")
+    if repository.startswith("https://github.com/"):
+        branch = extra.get("repository_branch", "main")
+        colab = f"https://colab.research.google.com/github/{repository[len('https://github.com/'):]}/blob/{branch}/"
+        links.append(f'<a href="{colab}docs/{notebook.src_uri}">{labels["colab"]}</a>')
+    return (
+        f'<p class="nnbook-notebook-links" title="{labels["title"]}">'
+        + ' <span aria-hidden="true">·</span> '.join(links)
+        + "</p>"
+    )
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     file = page.file
     if _is_notebook(file) or not file.src_uri.endswith(".md"):
@@ -119,25 +154,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     notebook = files.get_file_from_path(posixpath.join(folder, NOTEBOOK_DIR, name[: -len(".md")] + ".ipynb"))
     if notebook is None:
         return markdown
-    lang = _lang(file) if _lang(file) in LABELS else "en"
-    labels = LABELS[lang]
-    page_url = notebook.url_relative_to(file)
-    ipynb_url = posixpath.join(page_url, posixpath.basename(notebook.src_uri))
-    extra = config.extra or {}
-    repository = str(extra.get("repository", "")).rstrip("/")
-    links = [
-        f'<a href="{page_url}">{labels["read"]}</a>',
-        f'<a href="{ipynb_url}" download>{labels["download"]}</a>',
-    ]
-    if repository.startswith("https://github.com/"):
-        branch = extra.get("repository_branch", "main")
-        colab = f"https://colab.research.google.com/github/{repository[len('https://github.com/'):]}/blob/{branch}/"
-        links.append(f'<a href="{colab}docs/{notebook.src_uri}">{labels["colab"]}</a>')
-    html = (
-        f'<p class="nnbook-notebook-links" title="{labels["title"]}">'
-        + ' <span aria-hidden="true">·</span> '.join(links)
-        + "</p>"
-    )
+    html = _links(notebook, file, config)
     lines = markdown.split("\n")
     for k, line in enumerate(lines):
         if line.startswith("# "):
@@ -169,6 +186,11 @@ def on_page_content(html: str, page, config, files) -> str:
     up = "../" * page.url.count("/")
     link = f'<link rel="stylesheet" href="{up}{CSS_PATH}">' if styles else ""
     _write_css(config)
+    # The same links as on the chapter page, under the notebook's H1 (the first markdown cell's heading).
+    folder, name = posixpath.split(page.file.src_uri)
+    chapter = files.get_file_from_path(posixpath.join(posixpath.dirname(folder), name[: -len(".ipynb")] + ".md"))
+    links = _links(page.file, page.file, config, chapter=chapter) if chapter is not None else ""
+    html = re.sub(r"(</h1>)", lambda m: m[1] + links, html, count=1) if links else html
     return link + html
 
 
