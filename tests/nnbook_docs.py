@@ -353,7 +353,7 @@ def _run_block(fence, shown, namespace, rel, expander, updates) -> list[str]:
 
     raised: BaseException | None = None
     try:
-        compiled = compile(code, filename, "exec")
+        compiled = compile(code, filename, "exec", dont_inherit=True)  # run as a reader's fresh interpreter would
     except SyntaxError as exc:
         return [f"{where}: the block is not valid Python: {exc}"]
     with contextlib.redirect_stdout(buffer), _patched_showwarning(show):

@@ -13,10 +13,8 @@ page shows and the docs tests run. Conversion rules:
   quotes with their title in bold; heading IDs ``{ #id }`` become ``<a id>`` anchors; links to other pages
   point at the published site; a figure ``![..](../assets/figures/NAME.svg)`` becomes a code cell that
   draws it with ``nnbook.plot`` (so the figure is made by the package here too);
-- a first code cell installs the package from the repository when, and only when, it runs in Google Colab,
-  and turns on ``from __future__ import annotations``: the included sections come from modules written
-  with it, and the docs tests compile page blocks with it too (``compile()`` inherits it from
-  nnbook_docs.py), so a notebook runs its code exactly as the docs tests do.
+- a first code cell installs the package from the repository when, and only when, it runs in Google Colab
+  (the docs tests compile page blocks as a fresh interpreter would, so a notebook's cells run as they do).
 
 The notebooks are committed (so "Open in Colab" links work) and carry no outputs; the site's build
 executes them (mkdocs-jupyter), ``tests/test_notebooks.py`` fails when one is stale and runs each in a
@@ -63,7 +61,6 @@ TEXT = {
     "ja": {
         "generated": "このノートブックは、本のページ「[{title}]({url})」から自動で作られています。"
         "コードを自由に書き換えて実行してみてください。元に戻すときは、もう一度ダウンロードしてください。",
-        "annotations": "# 型ヒントは、パッケージと同じく評価しません。",
         "colab": "# Colab のときだけ、nnbook をリポジトリからインストールします。",
         "figure": "# 本の図を nnbook.plot で描きます。",
         "display_only": "(表示だけのコードです。実行しません。)",
@@ -72,7 +69,6 @@ TEXT = {
     "en": {
         "generated": "This notebook is generated from the book's page “[{title}]({url})”. "
         "Change the code and run it as you like; download it again to start over.",
-        "annotations": "# Type hints stay unevaluated, as in the package.",
         "colab": "# In Colab only: install nnbook from the repository.",
         "figure": "# The book's figure, drawn by nnbook.plot.",
         "display_only": "(Display only: this code is not meant to run.)",
@@ -286,7 +282,7 @@ def page_to_notebook(page: Path, lang: str, *, expander: SnippetExpander, s: Set
             cells.text(t["generated"].format(title=title, url=page_url))
             cells.flush()
             cells.code(
-                f"{t['annotations']}\nfrom __future__ import annotations\n\n{t['colab']}\nimport sys\n\n"
+                f"{t['colab']}\nimport sys\n\n"
                 f'if "google.colab" in sys.modules:\n    %pip install --quiet "{s.install}"',
                 ["colab-setup"],
             )
