@@ -161,3 +161,12 @@ def test_mse_matches_scikit_learns_mean_squared_error():
     y, t = RNG.normal(size=(20, 3)), RNG.normal(size=(20, 3))
     expected = metrics.mean_squared_error(t.ravel(), y.ravel())  # mean over all elements, like PyTorch
     assert MSELoss().forward(y, t) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("Loss", LOSSES)
+@pytest.mark.parametrize("t_dtype", [np.float64, np.int64, np.bool_])
+def test_float32_outputs_with_float64_or_int_targets_give_float32_gradient(Loss, t_dtype):
+    # truth_table() returns float64 targets; a float32 network must not be switched to float64 by its loss
+    loss = Loss()
+    loss.forward(np.array([[0.3, 0.6]], dtype=np.float32), np.array([[0, 1]], dtype=t_dtype))
+    assert loss.backward().dtype == np.float32
