@@ -90,7 +90,7 @@ def check_gradients(
     """Compare the network's backpropagated gradients with numerical ones.
 
     Returns the relative error ``||a - n|| / (||a|| + ||n||)`` of every parameter's gradient and
-    of the input gradient ``"x"``. In float64, correct code typically gives 1e-8 to 1e-7; a bug, 1e-2 or more.
+    of the input gradient ``"x"``. In float64, correct code typically gives 1e-10 to 1e-8; a bug, 1e-2 or more.
     """
     X = real_input(X, "check_gradients: X").astype(np.float64)  # a float64 copy we may nudge
     T = real_input(T, "check_gradients: T")
