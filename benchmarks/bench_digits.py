@@ -38,7 +38,7 @@ def train_digits(data, *, epochs=20, seed=0, dtype=np.float64):
     network = make_mlp([64, 64, 10], activation="relu", output="identity", rng=seed, dtype=dtype)
     loss = SoftmaxCrossEntropyLoss()
     optimizer = SGD(lr=0.1, momentum=0.9)
-    T_train = np.eye(10, dtype=dtype)[data.t_train]  # one-hot rows: train() takes 2-D targets
+    T_train = np.eye(10, dtype=dtype)[data.t_train]  # one-hot rows (the indices data.t_train work too)
     X_train = data.X_train.astype(dtype)
     history = train(network, loss, optimizer, X_train, T_train, epochs=epochs, batch_size=32, rng=seed)
     return network, history
