@@ -89,3 +89,13 @@ def test_an_overflowing_step_raises_instead_of_warning():
     w = np.zeros(1)
     with pytest.raises(FloatingPointError, match="overflow"):
         SGD(1e300).step([("w", w, np.array([1e10]))])
+
+
+def test_a_velocity_that_overflows_raises_instead_of_leaving_inf_weights():
+    # v = 0.9 * 1e308 + 1e308 overflows on the second step; the weight must not silently become -inf
+    w = np.array([0.0])
+    opt = SGD(lr=1.0, momentum=0.9)
+    opt.step([("w", w, np.array([1e308]))])
+    with pytest.raises(FloatingPointError, match="overflow"):
+        opt.step([("w", w, np.array([1e308]))])
+    assert np.isfinite(w).all()

@@ -37,16 +37,16 @@ class SGD:
 
     def step(self, parameters: Iterable[tuple[str, np.ndarray, np.ndarray | None]]) -> None:
         """Update each ``(name, value, grad)`` in place (use with one network)."""
-        for name, value, grad in parameters:
-            _check_grad(name, value, grad, self.velocity)
-            if self.momentum:
-                if name not in self.velocity:  # the first step starts from v = 0
-                    self.velocity[name] = np.zeros_like(value)
-                v = self.velocity[name]
-                v *= self.momentum
-                v += grad
-                grad = v
-            with np.errstate(over="raise"):  # a step that overflows is an error, not a warning
+        with np.errstate(over="raise"):  # a step (or a velocity) that overflows is an error, not a warning
+            for name, value, grad in parameters:
+                _check_grad(name, value, grad, self.velocity)
+                if self.momentum:
+                    if name not in self.velocity:  # the first step starts from v = 0
+                        self.velocity[name] = np.zeros_like(value)
+                    v = self.velocity[name]
+                    v *= self.momentum
+                    v += grad
+                    grad = v
                 value -= self.lr * grad
 # --8<-- [end:sgd]
 
