@@ -75,3 +75,13 @@ def test_check_gradients_leaves_the_network_unchanged():
     check_gradients(net, MSELoss(), X, np.hstack([T, T]))
     for b, (_, v, _) in zip(before, net.parameters()):
         assert np.array_equal(b, v)
+
+
+def test_check_gradients_accepts_class_indices_for_softmax_cross_entropy():
+    # integer class indices (N,) must reach the loss as integers, as they do in train()
+    from nnbook import SoftmaxCrossEntropyLoss
+
+    net = make_mlp([3, 4, 2], output="identity", rng=0)
+    X = np.random.default_rng(0).normal(size=(5, 3))
+    t = np.array([0, 1, 1, 0, 1])
+    assert check_gradients(net, SoftmaxCrossEntropyLoss(), X, t).max_rel_error < 1e-6

@@ -93,7 +93,8 @@ def check_gradients(
     of the input gradient ``"x"``. In float64, correct code typically gives 1e-10 to 1e-8; a bug, 1e-2 or more.
     """
     X = real_input(X, "check_gradients: X").astype(np.float64)  # a float64 copy we may nudge
-    T = real_input(T, "check_gradients: T")
+    T_array = np.asarray(T)  # integer class indices (N,) stay integers, as in train()
+    T = T_array if T_array.ndim == 1 and T_array.dtype.kind in "iu" else real_input(T_array, "check_gradients: T")
     _check_float64(network)
 
     def loss_at(_: np.ndarray) -> float:  # numerical_gradient nudges X or a weight array in place;
