@@ -32,3 +32,13 @@ def test_each_call_returns_fresh_arrays():
     X, T = truth_table("and")
     X[0, 0] = 9
     assert truth_table("and")[0][0, 0] == 0
+
+
+@pytest.mark.parametrize("fraction", [1e-4, 0.9999])
+def test_load_digits_rejects_a_fraction_that_leaves_a_part_empty(fraction):
+    # round(1797 * 1e-4) == 0 used to make order[:-0] empty: no training images, all 1797 in the test set
+    pytest.importorskip("sklearn")
+    from nnbook import load_digits
+
+    with pytest.raises(ValueError, match="test_fraction"):
+        load_digits(test_fraction=fraction)

@@ -72,6 +72,8 @@ def load_digits(*, test_fraction: float = 0.25, seed: int = 0, dtype: type = np.
     X = (images / 16.0).astype(dtype)  # pixel values 0 ... 16 -> [0, 1]
     order = np.random.default_rng(seed).permutation(len(X))
     n_test = round(len(X) * test_fraction)
+    if not 0 < n_test < len(X):  # a part with no images at all (and order[:-0] would be empty)
+        raise ValueError(f"load_digits: test_fraction={test_fraction!r} leaves {n_test} of {len(X)} images for testing")
     train, test = order[:-n_test], order[-n_test:]
     return Digits(X[train], labels[train], X[test], labels[test])
 # --8<-- [end:load-digits]
