@@ -109,7 +109,7 @@ def nnbook_step(sizes, batch, dtype_name):
     def step():
         y = network.forward(x)
         loss.forward(y, t)
-        network.backward(loss.backward())
+        network.backward(loss.backward(), input_grad=False)  # as nnbook.train does
         optimizer.step(network.parameters())
 
     def check():  # the parameters must stay in the requested dtype (float32 end to end)

@@ -110,7 +110,9 @@ class ReLU:
 
     def backward(self, dout: ArrayLike) -> np.ndarray:
         dout = check_backward("ReLU", self.mask, dout)
-        return np.where(self.mask, dout, 0)  # a new array; dout is left untouched
+        # A new array; dout is left untouched. Multiplying by the mask (True = 1, False = 0) gives the
+        # same numbers as np.where(self.mask, dout, 0) in one simple pass, several times faster.
+        return dout * self.mask
 # --8<-- [end:relu-layer]
 
 

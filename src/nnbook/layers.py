@@ -99,16 +99,21 @@ class Affine:
     # --8<-- [end:affine-forward]
 
     # --8<-- [start:affine-backward]
-    def backward(self, dout: ArrayLike) -> np.ndarray:
-        """Return ``dL/dx = dout @ W.T``; store ``dW = x.T @ dout`` and ``db = dout`` summed over the batch."""
+    def backward(self, dout: ArrayLike, *, input_grad: bool = True) -> np.ndarray | None:
+        """Return ``dL/dx = dout @ W.T``; store ``dW = x.T @ dout`` and ``db = dout`` summed over the batch.
+
+        With ``input_grad=False`` it stores ``dW`` and ``db`` only and returns None (see ``Network.backward``).
+        """
         dout = check_backward("Affine", self.x, dout, self.out_shape)
         x, d = np.atleast_2d(self.x), np.atleast_2d(dout)  # a single input as a batch of one
         with np.errstate(over="ignore", invalid="ignore"):
             self.dW = x.T @ d
             self.db = d.sum(axis=0)
-            dx = dout @ self.W.T
+            # Performance: dx costs a matrix product as large as dW's. For the first layer of a
+            # network the input is the data, whose gradient nobody uses, so training skips it.
+            dx = dout @ self.W.T if input_grad else None
         _require_finite_result(self.dW, "Affine.backward (dW)")
-        return _require_finite_result(dx, "Affine.backward (dx)")
+        return _require_finite_result(dx, "Affine.backward (dx)") if input_grad else None
     # --8<-- [end:affine-backward]
 
     def parameters(self) -> list[tuple[str, np.ndarray, np.ndarray | None]]:

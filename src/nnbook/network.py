@@ -55,14 +55,18 @@ class Network:
     # --8<-- [end:network-forward]
 
     # --8<-- [start:network-backward]
-    def backward(self, dout: ArrayLike) -> np.ndarray:
+    def backward(self, dout: ArrayLike, *, input_grad: bool = True) -> np.ndarray | None:
         """Send ``dout = dL/dy`` back through the layers in reverse order; return ``dL/dx``.
 
-        On the way, every Affine layer stores ``dW`` and ``db``.
+        On the way, every Affine layer stores ``dW`` and ``db``. Training needs only those:
+        ``input_grad=False`` lets a first Affine layer skip ``dL/dx``, and None is returned.
         """
-        for layer in reversed(self.layers):
+        for layer in reversed(self.layers[1:]):
             dout = layer.backward(dout)
-        return dout
+        first = self.layers[0]
+        if not input_grad and isinstance(first, Affine):
+            return first.backward(dout, input_grad=False)  # performance: no gradient for the data
+        return first.backward(dout)
     # --8<-- [end:network-backward]
 
     def parameters(self) -> list[tuple[str, np.ndarray, np.ndarray | None]]:

@@ -96,7 +96,7 @@ def train(
             for idx in _batches(len(X), batch_size, rng):
                 Y = network.forward(X[idx])                 # 1. forward
                 batch_loss = loss.forward(Y, T[idx])        # 2. loss
-                network.backward(loss.backward())           # 3. backward
+                network.backward(loss.backward(), input_grad=False)  # 3. backward (X is data: no dL/dX)
                 optimizer.step(network.parameters())        # 4. update
                 epoch_loss += batch_loss * (len(Y) / len(X))  # full batch: exactly the loss
             done = stop is not None and stop(network.predict(X), T)
