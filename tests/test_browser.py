@@ -145,6 +145,13 @@ def test_every_page_renders_math_without_errors_or_foreign_requests(site, watche
         # The first page waits for the network to go quiet (template requests, search worker); the
         # others wait for the load event, by which time KaTeX has run (it renders on document$).
         page = watched.goto(path, wait_until="networkidle" if k == 0 else "load")
+        try:  # on a loaded machine KaTeX may still be running: give it a moment, then judge what is there
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.arithmatex')].every(e => e.querySelector('.katex'))",
+                timeout=5_000,
+            )
+        except sync_api.TimeoutError:
+            pass
         state = page.evaluate(
             """() => {
               const math = [...document.querySelectorAll('.arithmatex')];
