@@ -43,7 +43,15 @@ import yaml
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from nnbook_docs import MKDOCS_YML, ROOT, SnippetExpander, _MkDocsLoader, scan_fences, snippet_options  # noqa: E402
+from nnbook_docs import (  # noqa: E402
+    MKDOCS_YML,
+    NO_RUN_REASON,
+    ROOT,
+    SnippetExpander,
+    _MkDocsLoader,
+    scan_fences,
+    snippet_options,
+)
 
 DOCS = ROOT / "docs"
 LANGS = ("ja", "en")
@@ -52,7 +60,6 @@ NOTEBOOK_DIR = "notebooks"
 
 HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*(?:\{\s*#(?P<id>[\w-]+)[^}]*\})?\s*$")
 BLOCK_OPEN = re.compile(r'^(?P<indent>[ \t]*)(?P<marker>!!!|\?\?\?\+?|===)\s*(?P<kind>[\w-]*)\s*(?:"(?P<title>[^"]*)")?\s*$')
-NO_RUN_REASON = re.compile(r"^\s*<!--\s*no-run:.*-->\s*$")
 FIGURE = re.compile(r"^\s*!\[(?P<alt>[^\]]*)\]\(\s*(?:\.\./)+assets/figures/(?P<name>[\w.-]+)\.svg\s*\)\s*(?:\{[^}]*\})?\s*$")
 LINK = re.compile(r"(?P<bang>!?)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
 TRACEBACK_LINE = "Traceback (most recent call last):"
