@@ -85,3 +85,14 @@ def test_check_gradients_accepts_class_indices_for_softmax_cross_entropy():
     X = np.random.default_rng(0).normal(size=(5, 3))
     t = np.array([0, 1, 1, 0, 1])
     assert check_gradients(net, SoftmaxCrossEntropyLoss(), X, t).max_rel_error < 1e-6
+
+
+def test_relative_error_refuses_shapes_that_would_broadcast():
+    # (3,) against (3, 1) broadcasts to (3, 3); it used to return 0.0 for equal values.
+    import pytest as _pytest
+
+    from nnbook.gradcheck import relative_error as _relative_error
+
+    with _pytest.raises(ValueError, match=r"relative_error: expected analytic and numeric of the same shape"):
+        _relative_error(np.ones(3), np.ones((3, 1)))
+    assert _relative_error(np.ones(3), np.ones(3)) == 0.0

@@ -60,10 +60,22 @@ def _check_numerical_args(x: object, eps: float) -> None:
 
 def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
     """``||a - n|| / (||a|| + ||n||)`` (Euclidean norms); 0 when both are exactly zero."""
+    analytic, numeric = _same_shape_pair(analytic, numeric)
     denominator = np.linalg.norm(analytic) + np.linalg.norm(numeric)
     if denominator == 0:
         return 0.0
     return float(np.linalg.norm(analytic - numeric) / denominator)
+
+
+def _same_shape_pair(analytic: ArrayLike, numeric: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Both gradients as real arrays of one shape (broadcasting (3,) against (3, 1) would compare wrong pairs)."""
+    a = real_input(analytic, "relative_error: analytic")
+    n = real_input(numeric, "relative_error: numeric")
+    if a.shape != n.shape:
+        raise ValueError(
+            f"relative_error: expected analytic and numeric of the same shape, got {a.shape} and {n.shape}"
+        )
+    return a, n
 
 
 @dataclass
