@@ -42,3 +42,20 @@ def test_load_digits_rejects_a_fraction_that_leaves_a_part_empty(fraction):
 
     with pytest.raises(ValueError, match="test_fraction"):
         load_digits(test_fraction=fraction)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"test_fraction": "0.25"}, ValueError, "load_digits: test_fraction must lie strictly between 0 and 1"),
+        ({"test_fraction": True}, ValueError, "load_digits: test_fraction must lie strictly between 0 and 1"),
+        ({"dtype": np.int64}, TypeError, "load_digits: dtype must be np.float32 or np.float64"),
+        ({"dtype": np.float16}, TypeError, "load_digits: dtype must be np.float32 or np.float64"),
+    ],
+)
+def test_load_digits_refuses_bad_arguments_clearly(kwargs, error, message):
+    pytest.importorskip("sklearn")
+    from nnbook import load_digits
+
+    with pytest.raises(error, match=message):
+        load_digits(**kwargs)

@@ -66,8 +66,10 @@ def load_digits(*, test_fraction: float = 0.25, seed: int = 0, dtype: type = np.
         raise ImportError(
             'load_digits needs scikit-learn: pip install "nnbook[digits]" (or pip install scikit-learn)'
         ) from error
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"load_digits: test_fraction must lie strictly between 0 and 1, got {test_fraction!r}")
+    if not (isinstance(test_fraction, (int, float)) and 0 < test_fraction < 1):
+        raise ValueError(f"load_digits: test_fraction must lie strictly between 0 and 1 (a number), got {test_fraction!r}")
+    if np.dtype(dtype) not in (np.float32, np.float64):  # an int dtype would truncate the pixels to 0 or 1
+        raise TypeError(f"load_digits: dtype must be np.float32 or np.float64, got {dtype!r}")
     images, labels = sklearn_load_digits(return_X_y=True)
     X = (images / 16.0).astype(dtype)  # pixel values 0 ... 16 -> [0, 1]
     order = np.random.default_rng(seed).permutation(len(X))
