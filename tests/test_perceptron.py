@@ -105,7 +105,7 @@ def test_learning_rule_hits_the_xor_wall():
 def test_learning_rule_accepts_flat_targets_and_rejects_bad_arguments():
     X, T = truth_table("or")
     assert train_perceptron(X, T.ravel()).converged
-    with pytest.raises(ValueError, match="lr must be > 0, got 0"):
+    with pytest.raises(ValueError, match="lr must be a finite number > 0, got 0"):
         train_perceptron(X, T, lr=0)
     with pytest.raises(ValueError, match="max_epochs must be an integer >= 1, got 0"):
         train_perceptron(X, T, max_epochs=0)
@@ -113,3 +113,15 @@ def test_learning_rule_accepts_flat_targets_and_rejects_bad_arguments():
         train_perceptron(X, 2 * T)
     with pytest.raises(ValueError, match=r"t must have shape \(4,\) or \(4, 1\), got \(3,\)"):
         train_perceptron(X, [0, 1, 1])
+
+
+@pytest.mark.parametrize("lr", ["1", None, True, float("nan"), float("inf"), 0, -1.0])
+def test_train_perceptron_refuses_a_bad_learning_rate_by_name(lr):
+    X, t = truth_table("AND")
+    with pytest.raises(ValueError, match=r"train_perceptron: lr must be a finite number > 0"):
+        train_perceptron(X, t, lr=lr)
+
+
+def test_train_perceptron_refuses_zero_samples_instead_of_converging():
+    with pytest.raises(ValueError, match=r"train_perceptron: X must hold at least one sample"):
+        train_perceptron(np.zeros((0, 2)), np.zeros(0))

@@ -158,8 +158,10 @@ def _check_perceptron_data(X: ArrayLike, t: ArrayLike, lr: float, max_epochs: in
         raise ValueError(f"train_perceptron: t must have shape ({X.shape[0]},) or ({X.shape[0]}, 1), got {t.shape}")
     if not np.isin(t, (0, 1)).all():
         raise ValueError(f"train_perceptron: targets t must be 0 or 1, got {np.unique(t).tolist()}")
-    if not lr > 0:
-        raise ValueError(f"train_perceptron: lr must be > 0, got {lr}")
+    if X.shape[0] == 0:  # no samples: an epoch without mistakes would claim convergence
+        raise ValueError(f"train_perceptron: X must hold at least one sample, got shape {X.shape}")
+    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.integer, np.floating)) or not 0 < lr < np.inf:
+        raise ValueError(f"train_perceptron: lr must be a finite number > 0, got {lr!r}")
     if isinstance(max_epochs, bool) or not isinstance(max_epochs, (int, np.integer)) or max_epochs < 1:
         raise ValueError(f"train_perceptron: max_epochs must be an integer >= 1, got {max_epochs!r}")
     return X.astype(np.float64), t.astype(np.float64), float(lr), int(max_epochs)
