@@ -143,3 +143,15 @@ def test_a_real_divergence_is_one_line_with_its_epoch(capsys):
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1
     assert err.startswith("nnbook xor: error: train: the numbers diverged at epoch 1: Affine.forward")
+
+
+def test_module_run_ends_with_one_line_when_stdout_is_full_or_closed():
+    import subprocess as _sp
+    import sys as _sys
+
+    for redirect in ("> /dev/full", ">&-"):
+        done = _sp.run(f"'{_sys.executable}' -m nnbook gates {redirect}", shell=True, capture_output=True, text=True)
+        assert done.returncode == 1, (redirect, done.stderr)
+        assert "Traceback" not in done.stderr
+        assert done.stderr.strip().startswith("nnbook: error:"), done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
