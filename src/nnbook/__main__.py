@@ -1,7 +1,8 @@
 """``python -m nnbook`` runs the command line (see ``nnbook.cli``).
 
-Ctrl-C during the first imports (NumPy takes tens of milliseconds) and output that cannot be written
-(a closed pipe, a closed stdout, a full disk) end with one line on stderr, not a Python traceback.
+Output that cannot be written (a closed pipe, a closed stdout, a full disk) ends with one line on
+stderr and exit 1, not a Python traceback. Known gap: Ctrl-C in the first ~50 ms still shows a
+traceback, because ``nnbook/__init__.py`` (and so NumPy) is imported before this module runs.
 """
 
 import os
@@ -15,7 +16,7 @@ def _interrupted_while_starting(signum, frame):
 
 
 def _run() -> int:
-    signal.signal(signal.SIGINT, _interrupted_while_starting)  # before the heavy imports
+    signal.signal(signal.SIGINT, _interrupted_while_starting)  # covers only the import of nnbook.cli
     from nnbook.cli import main
 
     signal.signal(signal.SIGINT, signal.default_int_handler)  # from here main() reports KeyboardInterrupt
