@@ -131,8 +131,14 @@ def _links(notebook, here, config, chapter=None) -> str:
         links.append(f'<a href="{chapter.url_relative_to(here)}">{labels["chapter"]}</a>')
     else:
         links.append(f'<a href="{notebook_url}">{labels["read"]}</a>')
-    ipynb = posixpath.basename(notebook.src_uri)
-    links.append(f'<a href="{notebook_url}{ipynb}" download>{labels["download"]}</a>')
+    # mkdocs-jupyter's include_source copies the .ipynb into the folder of the notebook page's HTML file
+    # (notebooks/NN/ with directory URLs, notebooks/ in the offline build), so link to that file itself
+    # rather than appending its name to the page URL (which gave notebooks/NN.htmlNN.ipynb offline).
+    ipynb = posixpath.join(posixpath.dirname(notebook.dest_uri), posixpath.basename(notebook.src_uri))
+    ipynb_url = posixpath.relpath(ipynb, posixpath.dirname(here.dest_uri) or ".")
+    if posixpath.dirname(ipynb_url) == "":
+        ipynb_url = "./" + ipynb_url
+    links.append(f'<a href="{ipynb_url}" download>{labels["download"]}</a>')
     extra = config.extra or {}
     repository = str(extra.get("repository", "")).rstrip("/")
     if repository.startswith("https://github.com/"):

@@ -179,3 +179,20 @@ def test_hook_removes_cdn_scripts_and_shares_the_inline_css(site):
     assert '<a href="../../02-perceptron/">Back to the chapter</a>' in links
     assert '<a href="./02-perceptron.ipynb" download>' in links
     assert page.edit_url == "https://github.com/owner/repo/edit/main/docs/en/02-perceptron.md"
+
+
+def test_download_link_points_at_the_copied_ipynb_in_the_offline_build(site):
+    from types import SimpleNamespace
+
+    hook = _hook()
+    site.config.use_directory_urls = False
+    for file in site.files:
+        file.dest_uri = file._get_dest_path(False)
+        file.url = file._get_url(False)
+    hook.on_files(site.files, site.config)
+    assert site.notebook.url == "en/notebooks/02-perceptron.html"
+    markdown = hook.on_page_markdown("# The perceptron\n\nText.", SimpleNamespace(file=site.chapter), site.config, site.files)
+    links = markdown.split("\n")[2]
+    # include_source writes en/notebooks/02-perceptron.ipynb next to en/notebooks/02-perceptron.html
+    assert '<a href="notebooks/02-perceptron.ipynb" download>' in links
+    assert ".html02-perceptron" not in links
