@@ -1,0 +1,613 @@
+"""The package's safety net: every check of nnbook lives in this one module (chapter 6 explains it).
+
+The classes the book shows (``Affine``, ``Sigmoid``, ``Network``, ``SGD``, the losses, ``train``) are
+plain NumPy code: ``forward`` computes, ``backward`` differentiates, nothing else. Each of them carries
+one decorator from this module, written just above the part the book includes::
+
+    @checked_layer
+    class Affine:
+        ...
+
+The decorator wraps the class's methods. Before the plain method runs, the wrapper turns the input into
+a float array and checks it (finite numbers, the right shape); after it, the wrapper checks the result
+(a NumPy array of the expected shape, no NaN or infinity from an overflow) and names the layer in every
+message. It also guards the arrays a layer keeps between ``forward`` and ``backward``: the wrapper hands
+out read-only views, so changing an output in place raises an error instead of silently corrupting the
+next ``backward``.
+
+Your own layer is checked the same way. A ``Network`` applies :func:`checked_layer` to the class of each
+layer it is given, and refuses, with a message that says what is missing, a layer it cannot train:
+no ``forward``/``backward``, the same object twice, array attributes the optimizer would never see
+(the network trains attributes named ``W`` and ``b``, with gradients ``dW`` and ``db``).
+
+Inside a network, the network checks its input once, and the layers then only check shapes and
+overflow, so that training stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from numbers import Real
+from typing import Any
+
+import numpy as np
+
+from nnbook._checks import NonFiniteError, as_float_array, describe_non_finite, real_input
+
+__all__ = [
+    "NonFiniteError",
+    "checked_layer",
+    "checked_network",
+    "checked_loss",
+    "checked_optimizer",
+    "checked_function",
+    "checked_training",
+]
+
+#: The names of the parameters a Network trains, each with its gradient attribute ``"d" + name``.
+PARAMETER_NAMES = ("W", "b")
+
+_WRAPPED = "__nnbook_checked__"  # attribute set on every wrapper function (and on checked classes)
+
+
+class _State(threading.local):
+    """What the wrappers need to know about the call they are in (one per thread)."""
+
+    def __init__(self) -> None:
+        self.network: Any = None  # the Network whose forward/backward is running, if any
+        self.training = False  # inside train(): the first layer's input gradient is not needed
+        self.skip_dx: Any = None  # the layer whose backward may skip dL/dx (the first Affine, in train)
+
+
+_state = _State()
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    """A read-only view of ``a``: whoever receives it cannot change what a layer keeps for backward."""
+    v = a.view()
+    v.flags.writeable = False
+    return v
+
+
+def _owned(a: np.ndarray) -> np.ndarray:
+    """``a`` itself if it is already read-only (nobody can change it), else a private read-only copy."""
+    return a if not a.flags.writeable else _readonly(a.copy())
+
+
+def _name(layer: Any) -> str:
+    """``"Affine"``, or ``"layers[2] (Sigmoid)"`` while a network runs the layer."""
+    cls = type(layer).__name__
+    net = _state.network
+    if net is not None:
+        for i, other in enumerate(net.layers):
+            if other is layer:
+                return f"layers[{i}] ({cls})"
+    return cls
+
+
+def _require_finite_result(out: np.ndarray, where: str) -> np.ndarray:
+    if not np.isfinite(out).all():
+        raise NonFiniteError(
+            f"{where}: the result contains {describe_non_finite(out)} (the numbers overflowed; "
+            "the weights may have grown too large)"
+        )
+    return out
+
+
+def _require_array(out: Any, where: str, what: str) -> np.ndarray:
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"{where} must return a NumPy array ({what}), got {type(out).__name__}")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Layers
+# ---------------------------------------------------------------------------------------------
+
+
+def checked_layer(cls: type | None = None, *, keeps_finite: bool = False, params_only: Callable | None = None):
+    """Class decorator: check every call of the layer's ``forward(x)`` and ``backward(dout)``.
+
+    ``keeps_finite`` says that finite input always gives finite output (true of Sigmoid, ReLU and
+    Tanh), so the overflow check of the result can be skipped inside a network. ``params_only(layer,
+    dout)`` stores the parameter gradients without computing ``dL/dx``; ``train`` uses it for the
+    first layer, whose input is the data (Affine's only). Subclasses are checked too.
+    """
+
+    def apply(cls: type) -> type:
+        if "forward" in cls.__dict__ and not hasattr(cls.__dict__["forward"], _WRAPPED):
+            cls.forward = _checked_forward(cls.__dict__["forward"], keeps_finite)
+        if "backward" in cls.__dict__ and not hasattr(cls.__dict__["backward"], _WRAPPED):
+            fast = params_only if params_only is not None else None
+            cls.backward = _checked_backward(cls.__dict__["backward"], keeps_finite, fast)
+        if "__init__" in cls.__dict__ and not hasattr(cls.__dict__["__init__"], _WRAPPED):
+            cls.__init__ = _checked_layer_init(cls.__dict__["__init__"])
+        if not cls.__dict__.get(_WRAPPED):
+            setattr(cls, _WRAPPED, True)
+            inherited = cls.__dict__.get("__init_subclass__")
+
+            def __init_subclass__(sub: type, **kwargs: Any) -> None:  # a subclass gets the same checks
+                if inherited is not None:
+                    inherited.__func__(sub, **kwargs)
+                else:
+                    super(cls, sub).__init_subclass__(**kwargs)
+                checked_layer(sub)
+
+            cls.__init_subclass__ = classmethod(__init_subclass__)
+        return cls
+
+    return apply if cls is None else apply(cls)
+
+
+def _checked_layer_init(plain: Callable) -> Callable:
+    @functools.wraps(plain)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        plain(self, *args, **kwargs)
+        _check_parameters(self, type(self).__name__)
+
+    setattr(__init__, _WRAPPED, True)
+    return __init__
+
+
+def _check_parameters(layer: Any, where: str) -> None:
+    """``W`` (n_in, n_out) and ``b`` (n_out,): finite float arrays of one dtype, copied so the layer owns them."""
+    if not hasattr(layer, "W"):
+        return
+    W = real_input(layer.W, f"{where}: W")
+    if W.ndim != 2:
+        raise ValueError(f"{where}: W must have shape (n_in, n_out), got shape {W.shape}")
+    if not hasattr(layer, "b"):
+        layer.W = np.array(W)
+        return
+    b = real_input(layer.b, f"{where}: b")
+    if b.shape != (W.shape[1],):
+        raise ValueError(f"{where}: b must have shape ({W.shape[1]},) to match W {W.shape}, got {b.shape}")
+    dtype = np.result_type(W, b)
+    layer.W = np.array(W, dtype=dtype)  # copies: the optimizer updates them in place
+    layer.b = np.array(b, dtype=dtype)
+
+
+def _checked_forward(plain: Callable, keeps_finite: bool) -> Callable:
+    @functools.wraps(plain)
+    def forward(self: Any, x: Any) -> np.ndarray:
+        if _state.network is not None:  # inside Network.forward: x is a checked float array
+            out = plain(self, x)
+            if type(out) is not np.ndarray:
+                _require_array(out, f"Network.forward: {_name(self)}.forward", "the layer's output")
+            if not keeps_finite:
+                _require_finite_result(out, f"Network.forward: {_name(self)}")
+            self._nnbook_io = (x.shape, out.shape, False)
+            return _readonly(out)
+        where = f"{type(self).__name__}.forward"
+        x = _owned(real_input(x, f"{where}: x"))
+        _check_width(self, x, where)
+        single = x.ndim == 1 and np.ndim(getattr(self, "W", None)) == 2
+        if single:
+            x = x[None, :]  # a single input as a batch of one
+        with np.errstate(all="ignore"):
+            out = plain(self, x)
+        _require_array(out, where, "the layer's output")
+        _require_finite_result(out, where)
+        self._nnbook_io = (x.shape, out.shape, single)
+        return _readonly(out[0] if single else out)
+
+    setattr(forward, _WRAPPED, True)
+    return forward
+
+
+def _check_width(layer: Any, x: np.ndarray, where: str) -> None:
+    W = getattr(layer, "W", None)
+    if isinstance(W, np.ndarray) and W.ndim == 2:
+        n_in = W.shape[0]
+        if x.ndim not in (1, 2) or x.shape[-1] != n_in:
+            raise ValueError(
+                f"{where}: x must have shape (N, {n_in}) or ({n_in},) for W of shape {W.shape}, got {x.shape}"
+            )
+
+
+def _checked_backward(plain: Callable, keeps_finite: bool, params_only: Callable | None) -> Callable:
+    @functools.wraps(plain)
+    def backward(self: Any, dout: Any) -> np.ndarray:
+        io = getattr(self, "_nnbook_io", None)
+        cls = type(self).__name__
+        if io is None:
+            raise RuntimeError(f"{cls}.backward called before {cls}.forward: nothing cached to differentiate")
+        in_shape, out_shape, single = io
+        if _state.network is not None:  # inside Network.backward: dout comes from the loss or the next layer
+            if dout.shape != out_shape:
+                raise ValueError(
+                    f"Network.backward: {_name(self)}.backward got dout of shape {dout.shape}, expected "
+                    f"{out_shape} (the shape its forward returned)"
+                )
+            if params_only is not None and _state.skip_dx is self and type(self).backward is backward:
+                params_only(self, dout)  # train: the data needs no gradient (see Network.backward)
+                return None
+            dx = plain(self, dout)
+            if type(dx) is not np.ndarray or dx.shape != in_shape:
+                _check_dx(dx, in_shape, f"Network.backward: {_name(self)}.backward")
+            if not keeps_finite:
+                _require_finite_result(dx, f"Network.backward: {_name(self)}")
+            return dx
+        where = f"{cls}.backward"
+        d = real_input(dout, f"{where}: dout")
+        expected = out_shape[1:] if single else out_shape
+        if d.shape != expected:
+            raise ValueError(f"{where}: dout has shape {d.shape}, expected {expected} (the shape forward returned)")
+        d = _readonly(d[None, :] if single else d)  # backward must not change the caller's dout
+        with np.errstate(all="ignore"):
+            dx = plain(self, d)
+        _check_dx(dx, in_shape, where)
+        _require_finite_result(dx, where)
+        for p in PARAMETER_NAMES:
+            grad = getattr(self, "d" + p, None)
+            if isinstance(grad, np.ndarray):
+                _require_finite_result(grad, f"{where} (d{p})")
+        return dx[0] if single else dx
+
+    setattr(backward, _WRAPPED, True)
+    return backward
+
+
+def _check_dx(dx: Any, in_shape: tuple[int, ...], where: str) -> None:
+    _require_array(dx, where, "the gradient for its input")
+    if dx.shape != in_shape:
+        raise ValueError(f"{where} returned a gradient of shape {dx.shape}, expected {in_shape} (the shape of its input)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Network
+# ---------------------------------------------------------------------------------------------
+
+
+def checked_network(cls: type) -> type:
+    """Class decorator for ``Network``: check the layers once, the input at the door, the gradients at the end."""
+    plain_init, plain_forward, plain_backward = cls.__init__, cls.forward, cls.backward
+    plain_parameters = cls.parameters
+
+    @functools.wraps(plain_init)
+    def __init__(self: Any, layers: Any) -> None:
+        plain_init(self, _check_layers(layers))
+        self._nnbook_out = None
+
+    @functools.wraps(plain_forward)
+    def forward(self: Any, x: Any) -> np.ndarray:
+        if _state.network is not None:  # a network inside a network: already checked
+            return plain_forward(self, x)
+        x = _owned(real_input(x, "Network.forward: x"))
+        first = self.layers[0]
+        single = x.ndim == 1
+        if single:
+            x = x[None, :]
+        W = getattr(first, "W", None)
+        if x.ndim != 2 or (isinstance(W, np.ndarray) and x.shape[1] != W.shape[0]):
+            need = f"(N, {W.shape[0]}) for layers[0] (W of shape {W.shape})" if isinstance(W, np.ndarray) else "(N, n_features)"
+            raise ValueError(f"Network.forward: x must have shape {need}, got {x.shape[1:] if single else x.shape}")
+        _state.network = self
+        try:
+            with np.errstate(all="ignore"):
+                out = plain_forward(self, x)
+        finally:
+            _state.network = None
+        self._nnbook_out = (out.shape, single)
+        return out[0] if single else out
+
+    @functools.wraps(plain_backward)
+    def backward(self: Any, dout: Any) -> np.ndarray | None:
+        if _state.network is not None:
+            return plain_backward(self, dout)
+        if self._nnbook_out is None:
+            raise RuntimeError("Network.backward called before Network.forward: nothing cached to differentiate")
+        out_shape, single = self._nnbook_out
+        d = real_input(dout, "Network.backward: dout")
+        expected = out_shape[1:] if single else out_shape
+        if d.shape != expected:
+            raise ValueError(f"Network.backward: dout has shape {d.shape}, expected {expected} (the shape forward returned)")
+        d = _readonly(d[None, :] if single else d)
+        _state.network = self
+        _state.skip_dx = self.layers[0] if _state.training else None
+        try:
+            with np.errstate(all="ignore"):
+                dx = plain_backward(self, d)
+        finally:
+            _state.network = _state.skip_dx = None
+        if dx is None:
+            return None
+        return dx[0] if single else dx
+
+    @functools.wraps(plain_parameters)
+    def parameters(self: Any) -> list[tuple[str, np.ndarray, np.ndarray | None]]:
+        for i, layer in enumerate(self.layers):
+            for p in PARAMETER_NAMES:
+                if hasattr(layer, p) and not hasattr(layer, "d" + p):
+                    raise AttributeError(
+                        f"Network.parameters: layers[{i}] ({type(layer).__name__}) has {p} but no d{p}: set "
+                        f"self.d{p} = None in __init__ and store the gradient there in backward"
+                    )
+        return plain_parameters(self)
+
+    for f in (__init__, forward, backward, parameters):
+        setattr(f, _WRAPPED, True)
+    cls.__init__, cls.forward, cls.backward, cls.parameters = __init__, forward, backward, parameters
+    return cls
+
+
+_KNOWN_CACHES = {"x", "out", "mask", "dW", "db", "y", "t"}
+
+
+def _check_layers(layers: Any) -> list[Any]:
+    """The layers as a list, each one trainable and checked, or a clear error."""
+    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
+        raise TypeError(f"Network: layers must be a list of layers, got {type(layers).__name__}")
+    layers = list(layers)
+    if not layers:
+        raise ValueError("Network: layers is empty; give at least one layer")
+    seen: dict[int, int] = {}
+    previous_width: tuple[int, int] | None = None  # (index, n_out) of the last layer with W
+    for i, layer in enumerate(layers):
+        cls = type(layer).__name__
+        missing = [m for m in ("forward", "backward") if not callable(getattr(layer, m, None))]
+        if missing or isinstance(layer, type):
+            what = "a class, not a layer object (add ())" if isinstance(layer, type) else f"no {'/'.join(missing)} method"
+            raise TypeError(f"Network: layers[{i}] ({layer!r}) is {what}" if isinstance(layer, type) else f"Network: layers[{i}] ({cls}) has {what}")
+        if id(layer) in seen:
+            j = seen[id(layer)]
+            raise ValueError(
+                f"Network: layers[{j}] and layers[{i}] are the same {cls} object; a layer keeps what its own "
+                f"forward saw, so each position needs its own instance (e.g. {cls}() twice)"
+            )
+        seen[id(layer)] = i
+        if not getattr(type(layer), _WRAPPED, False):
+            checked_layer(type(layer))  # your own layer gets the same checks as the package's
+        for attr, value in vars(layer).items():
+            if isinstance(value, np.ndarray) and attr not in PARAMETER_NAMES and attr not in _KNOWN_CACHES:
+                raise TypeError(
+                    f"Network: layers[{i}] ({cls}) holds an array {attr!r} that no optimizer would update: "
+                    f"a Network trains the attributes {' and '.join(PARAMETER_NAMES)} (gradients "
+                    f"{' and '.join('d' + p for p in PARAMETER_NAMES)}); rename it, or keep it outside the layer"
+                )
+        if hasattr(layer, "W"):
+            _check_parameters(layer, f"Network: layers[{i}] ({cls})")
+            n_in, n_out = layer.W.shape
+            if previous_width is not None and previous_width[1] != n_in:
+                j, width = previous_width
+                raise ValueError(
+                    f"Network: layers[{i}] ({cls}) takes {n_in} inputs but layers[{j}] gives {width} outputs"
+                )
+            previous_width = (i, n_out)
+    return layers
+
+
+# ---------------------------------------------------------------------------------------------
+# Losses
+# ---------------------------------------------------------------------------------------------
+
+
+def checked_loss(cls: type | None = None, *, prepare: Callable | None = None):
+    """Class decorator for a loss ``forward(y, t) -> float`` / ``backward() -> dL/dy``.
+
+    ``prepare(y, t)`` checks and converts the pair (default: finite arrays of one shape, ``t`` in
+    ``y``'s dtype). The loss comes back as a Python float, never ``-0.0``, and never NaN or infinite.
+    """
+
+    def apply(cls: type) -> type:
+        name = cls.__name__
+        plain_forward, plain_backward = cls.forward, cls.backward
+        check = prepare or _pair
+
+        @functools.wraps(plain_forward)
+        def forward(self: Any, y: Any, t: Any) -> float:
+            y, t = check(name, y, t)
+            with np.errstate(all="ignore"):
+                loss = float(plain_forward(self, _owned(y), _owned(t))) + 0.0  # + 0.0 turns -0.0 into 0.0
+            if not np.isfinite(loss):
+                raise NonFiniteError(f"{name}.forward: the loss is {loss} (y is far too large)")
+            self._nnbook_ready = True
+            return loss
+
+        @functools.wraps(plain_backward)
+        def backward(self: Any) -> np.ndarray:
+            if not getattr(self, "_nnbook_ready", False):
+                raise RuntimeError(f"{name}.backward called before {name}.forward: no y and t to differentiate")
+            with np.errstate(all="ignore"):
+                d = plain_backward(self)
+            return _require_finite_result(d, f"{name}.backward")
+
+        for f in (forward, backward):
+            setattr(f, _WRAPPED, True)
+        cls.forward, cls.backward = forward, backward
+        return cls
+
+    return apply if cls is None else apply(cls)
+
+
+def _pair(loss: str, y: Any, t: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Finite arrays of the same shape (no silent broadcasting), not empty; ``t`` in ``y``'s dtype."""
+    y = real_input(y, f"{loss}.forward: y")
+    t = real_input(t, f"{loss}.forward: t")
+    if y.shape != t.shape:
+        raise ValueError(f"{loss}.forward: y and t must have the same shape, got y {y.shape} and t {t.shape}")
+    if y.size == 0:
+        raise ValueError(f"{loss}.forward: y and t are empty (shape {y.shape}); the mean of nothing is undefined")
+    return y, t.astype(y.dtype, copy=False)  # one dtype, as PyTorch requires: float32 stays float32
+
+
+# ---------------------------------------------------------------------------------------------
+# Optimizer
+# ---------------------------------------------------------------------------------------------
+
+
+def checked_optimizer(cls: type) -> type:
+    """Class decorator for ``SGD(lr, momentum)``: check the hyperparameters and every step.
+
+    A step updates all parameters or none: if any update overflows, every parameter (and velocity)
+    is restored and :class:`NonFiniteError` is raised. One optimizer belongs to one network.
+    """
+    plain_init, plain_step = cls.__init__, cls.step
+    name = cls.__name__
+
+    @functools.wraps(plain_init)
+    def __init__(self: Any, lr: float, momentum: float = 0.0) -> None:
+        if not (isinstance(lr, Real) and not isinstance(lr, bool) and 0 < lr < np.inf):
+            raise ValueError(f"{name}: lr must be a finite number > 0, got {lr!r}")
+        if not (isinstance(momentum, Real) and not isinstance(momentum, bool) and 0 <= momentum < 1):
+            raise ValueError(f"{name}: momentum must be in [0, 1), got {momentum!r}")
+        plain_init(self, float(lr), float(momentum))
+        self._nnbook_owned: dict[str, np.ndarray] = {}  # name -> the array this optimizer updates
+
+    @functools.wraps(plain_step)
+    def step(self: Any, parameters: Any) -> None:
+        params = _check_step(name, parameters, self._nnbook_owned)
+        saved = [value.copy() for _, value, _ in params]
+        # the velocities: a dict whose arrays are replaced by each step, never changed in place
+        saved_state = {k: dict(v) if isinstance(v, dict) else v for k, v in vars(self).items()}
+        try:
+            with np.errstate(over="raise", invalid="raise"):
+                plain_step(self, params)
+            for pname, value, _ in params:
+                if not np.isfinite(value).all():
+                    raise NonFiniteError(f"{name}.step: the update made {pname!r} {describe_non_finite(value)}")
+        except (FloatingPointError, NonFiniteError) as err:
+            for (_, value, _), old in zip(params, saved):
+                value[...] = old
+            vars(self).clear()
+            vars(self).update(saved_state)
+            raise NonFiniteError(
+                f"{name}.step: the update overflowed ({err}); no parameter was changed. The learning rate "
+                f"may be too large (lr={self.lr})"
+            ) from None
+        for pname, value, _ in params:
+            self._nnbook_owned.setdefault(pname, value)
+
+    for f in (__init__, step):
+        setattr(f, _WRAPPED, True)
+    cls.__init__, cls.step = __init__, step
+    return cls
+
+
+def _check_step(name: str, parameters: Any, owned: dict[str, np.ndarray]) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    where = f"{name}.step"
+    if not hasattr(parameters, "__iter__") or isinstance(parameters, (str, bytes, dict)):
+        raise TypeError(f"{where}: expected a list of (name, value, grad), e.g. network.parameters(), got {type(parameters).__name__}")
+    params = []
+    names: set[str] = set()
+    for item in parameters:
+        if not (isinstance(item, tuple) and len(item) == 3):
+            raise TypeError(f"{where}: each parameter must be a (name, value, grad) tuple, got {item!r:.80}")
+        pname, value, grad = item
+        if not isinstance(pname, str) or pname in names:
+            raise ValueError(f"{where}: parameter names must be distinct strings, got {pname!r} twice" if pname in names else f"{where}: parameter name must be a string, got {pname!r}")
+        names.add(pname)
+        if not isinstance(value, np.ndarray) or value.dtype not in (np.float32, np.float64) or not value.flags.writeable:
+            kind = f"an array of dtype {value.dtype}" if isinstance(value, np.ndarray) else type(value).__name__
+            raise TypeError(f"{where}: the value of {pname!r} must be a writable float32/float64 NumPy array (it is updated in place), got {kind}")
+        if pname in owned and owned[pname] is not value:
+            raise ValueError(
+                f"{where}: {pname!r} is not the array this optimizer updated before (a second network, or a "
+                "replaced array); use one optimizer per network"
+            )
+        if grad is None:
+            raise RuntimeError(f"{where}: parameter {pname!r} has no gradient yet; call network.backward(...) first")
+        grad = as_float_array(grad, f"{where}: gradient of {pname!r}")
+        if grad.shape != value.shape:
+            raise ValueError(f"{where}: gradient of {pname!r} has shape {grad.shape}, expected {value.shape}")
+        if not np.isfinite(grad).all():
+            raise NonFiniteError(f"{where}: gradient of {pname!r} contains {describe_non_finite(grad)}")
+        params.append((pname, value, grad))
+    return params
+
+
+# ---------------------------------------------------------------------------------------------
+# Functions and the training loop
+# ---------------------------------------------------------------------------------------------
+
+
+def checked_function(f: Callable | None = None, *, allow_inf: bool = True, integer: bool = False):
+    """Decorator for an elementwise function ``f(x)``: ``x`` becomes a float array (NaN refused),
+    NumPy's overflow warnings are silenced where the result is still right, and a 0-d result comes
+    back as a number (``int`` when ``integer``)."""
+
+    def apply(f: Callable) -> Callable:
+        @functools.wraps(f)
+        def wrapper(x: Any) -> Any:
+            x = real_input(x, f"{f.__name__}: x", allow_inf=allow_inf)
+            with np.errstate(over="ignore", under="ignore"):
+                out = np.asarray(f(x))
+            if out.ndim == 0:
+                return int(out) if integer else out[()]
+            return out
+
+        setattr(wrapper, _WRAPPED, True)
+        return wrapper
+
+    return apply if f is None else apply(f)
+
+
+def checked_training(train: Callable) -> Callable:
+    """Decorator for ``train``: check its arguments, cast the data to the network's dtype, and turn
+    overflow anywhere in the loop into one ``FloatingPointError`` that names the epoch."""
+
+    @functools.wraps(train)
+    def wrapper(network: Any, loss: Any, optimizer: Any, X: Any, T: Any, *, epochs: int, batch_size: int | None = None,
+                rng: Any = 0, stop: Callable | None = None, callback: Callable | None = None) -> Any:
+        X, T = _check_training_args(network, loss, optimizer, X, T, epochs, batch_size, stop, callback)
+        done = [0]
+
+        def count(epoch: int, epoch_loss: float) -> None:
+            done[0] = epoch
+            if callback is not None:
+                callback(epoch, epoch_loss)
+
+        outer, _state.training = _state.training, True
+        try:
+            return train(network, loss, optimizer, X, T, epochs=epochs, batch_size=batch_size, rng=rng, stop=stop, callback=count)
+        except (NonFiniteError, FloatingPointError) as err:
+            raise FloatingPointError(
+                f"train: the numbers diverged at epoch {done[0] + 1}: {err}; try a smaller lr"
+            ) from err
+        finally:
+            _state.training = outer
+
+    setattr(wrapper, _WRAPPED, True)
+    return wrapper
+
+
+def _check_training_args(network: Any, loss: Any, optimizer: Any, X: Any, T: Any, epochs: Any, batch_size: Any,
+                         stop: Any, callback: Any) -> tuple[np.ndarray, np.ndarray]:
+    for arg, value, methods in (("network", network, ("forward", "backward", "parameters")),
+                                ("loss", loss, ("forward", "backward")), ("optimizer", optimizer, ("step",))):
+        missing = [m for m in methods if not callable(getattr(value, m, None))]
+        if missing:
+            raise TypeError(f"train: {arg} must have {'/'.join(methods)} methods; {value!r:.60} has no {'/'.join(missing)}")
+    params = network.parameters()
+    if not params:
+        raise ValueError("train: the network has no parameters to train (no layer with W and b)")
+    dtype = params[0][1].dtype
+    X = real_input(X, "train: X")
+    if X.ndim != 2:
+        raise ValueError(f"train: X must have shape (N, n_features), got {X.shape}")
+    if len(X) == 0:
+        raise ValueError("train: X is empty (0 samples)")
+    T_array = np.asarray(T)
+    if T_array.ndim == 1 and T_array.dtype.kind in "iu":  # class indices (SoftmaxCrossEntropyLoss): keep ints
+        T = T_array
+    else:
+        T = real_input(T_array, "train: T")
+    if T.ndim not in (1, 2) or (T.ndim == 1 and T.dtype.kind == "f") or len(T) != len(X):
+        raise ValueError(
+            f"train: T must have shape ({len(X)}, n_outputs), or ({len(X)},) integer class indices, "
+            f"to match X {X.shape}; got {T.shape} of dtype {T.dtype}"
+        )
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise ValueError(f"train: epochs must be an integer >= 1, got {epochs!r}")
+    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
+        raise ValueError(f"train: batch_size must be None or an integer >= 1, got {batch_size!r}")
+    for arg, value in (("stop", stop), ("callback", callback)):
+        if value is not None and not callable(value):
+            raise TypeError(f"train: {arg} must be a function or None, got {type(value).__name__}")
+    # the network computes in its own dtype: float64 data for a float32 network becomes float32
+    X = _owned(X.astype(dtype, copy=False))
+    if T.dtype.kind == "f":
+        T = _owned(T.astype(dtype, copy=False))
+    return X, T
