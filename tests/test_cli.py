@@ -155,3 +155,12 @@ def test_module_run_ends_with_one_line_when_stdout_is_full_or_closed():
         assert "Traceback" not in done.stderr
         assert done.stderr.strip().startswith("nnbook: error:"), done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_saturated_wrong_outputs_are_reported_as_divergence(capsys):
+    # lr 1e300 drives every output to exactly 0 or 1 within a few steps; two are exactly wrong,
+    # their gradient is exactly 0, and the loss sits at BCE's clamp (50 = mean of 100, 0, 0, 100).
+    assert main(["xor", "--lr", "1e300", "--loss", "bce", "--quiet"], out=io.StringIO()) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "training diverged: 2 of 4 outputs are stuck" in err
+    assert main(["xor", "--quiet"], out=io.StringIO()) == 0  # the default recipe solves XOR: exit 0

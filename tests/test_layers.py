@@ -197,3 +197,9 @@ def test_non_finite_inputs_and_overflow_are_reported_not_propagated():
     huge = Affine([[1e308, 1e308]], [0.0, 0.0])
     with pytest.raises(ValueError, match="Affine.forward: the result contains 2 inf values .*overflowed"):
         huge.forward([[10.0]])
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.int64, np.complex128])
+def test_create_refuses_dtypes_it_would_silently_change(dtype):
+    with pytest.raises(TypeError, match="Affine.create: dtype must be np.float32 or np.float64"):
+        Affine.create(2, 3, dtype=dtype)

@@ -183,3 +183,10 @@ def test_load_digits_without_scikit_learn_says_how_to_install_it(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_sklearn)
     with pytest.raises(ImportError, match=r'pip install "nnbook\[digits\]"'):
         load_digits()
+
+
+@pytest.mark.parametrize("t", [[[0.5, 0.4], [0.0, 1.0]], [[1.5, -0.5], [0.0, 1.0]], [[2.0, 0.0], [0.0, 1.0]]])
+def test_probability_targets_must_be_rows_that_sum_to_one(t):
+    with pytest.raises(ValueError, match=r"each row of t must hold probabilities \(>= 0, summing to 1\).*row 0"):
+        SoftmaxCrossEntropyLoss().forward(np.zeros((2, 2)), np.array(t))
+    SoftmaxCrossEntropyLoss().forward(np.zeros((2, 2)), np.array([[0.25, 0.75], [0.0, 1.0]]))  # soft targets are fine

@@ -224,3 +224,12 @@ def test_class_index_targets_pass_through_for_softmax_cross_entropy():
     net = make_mlp([3, 4, 2], activation="tanh", output="identity", rng=0)
     history = train(net, SoftmaxCrossEntropyLoss(), SGD(0.5), X, t, epochs=50, batch_size=4, rng=1)
     assert history.losses[-1] < history.losses[0]
+
+
+def test_outputs_within_refuses_shapes_that_would_broadcast():
+    from nnbook import outputs_within
+
+    close = outputs_within(0.1)
+    assert close(np.array([[0.05], [0.95]]), np.array([[0.0], [1.0]]))
+    with pytest.raises(ValueError, match=r"outputs_within: outputs Y and targets T must have the same shape, got \(2, 1\) and \(2,\)"):
+        close(np.array([[0.05], [0.95]]), np.array([0.0, 1.0]))

@@ -276,12 +276,28 @@ def xor_command(args: argparse.Namespace, out: TextIO) -> int:
     run = train_xor(args.seed, callback=progress, **recipe)
     if args.json:
         out.write(json.dumps(run_json(run)) + "\n")
-        return 0
+        return _saturation_exit(run, args)
     if progress is not None:
         progress.finish()
         out.write("\n")
     out.write(run_report(run) + "\n")
-    return 0
+    return _saturation_exit(run, args)
+
+
+def _saturation_exit(run: XORRun, args: argparse.Namespace) -> int:
+    """0, or 1 with one line on stderr when training ran into the wall: an output stuck exactly at the wrong
+    end (0 for target 1, 1 for target 0), where the sigmoid's gradient is exactly 0 and no further epoch can
+    move it. A too-large learning rate does this in the first few steps; the loss then sits at BCE's clamp."""
+    _, T = truth_table("xor")
+    wrong = [i for i, (y, t) in enumerate(zip(run.predictions, T[:, 0])) if abs(float(y) - t) == 1.0]
+    if not wrong:
+        return 0
+    print(
+        f"nnbook {args.command}: error: training diverged: {len(wrong)} of 4 outputs are stuck at exactly the wrong "
+        f"value (the sigmoid saturated, so its gradient is 0); try a smaller --lr",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _sweep(recipe: dict[str, object], args: argparse.Namespace, out: TextIO) -> int:

@@ -75,6 +75,8 @@ class Affine:
         _check_size(n_out, "n_out")
         if init not in INITS:
             raise ValueError(f"Affine.create: init must be one of {sorted(INITS)}, got {init!r}")
+        if dtype not in (np.float32, np.float64):
+            raise TypeError(f"Affine.create: dtype must be np.float32 or np.float64, got {dtype!r}")
         rng = np.random.default_rng(rng)
         std = INITS[init](n_in, n_out)
         W = rng.normal(0.0, std, size=(n_in, n_out)).astype(dtype)

@@ -192,4 +192,12 @@ def _class_targets(y: np.ndarray, t: ArrayLike) -> np.ndarray:
     t_array = real_input(t_array, f"{where}: t").astype(y.dtype, copy=False)
     if t_array.shape != y.shape:
         raise ValueError(f"{where}: t must have shape ({n},) (class indices) or {y.shape} like y, got {t_array.shape}")
+    # target rows are probabilities: the gradient (p - t) / N is right only if each row is >= 0 and sums to 1
+    sums = t_array.sum(axis=1)
+    if t_array.min() < 0 or not np.allclose(sums, 1.0, rtol=0, atol=1e-6 if y.dtype == np.float64 else 1e-4):
+        bad = int(np.argmax(np.abs(sums - 1.0))) if t_array.min() >= 0 else int(np.argmax(t_array.min(axis=1) < 0))
+        raise ValueError(
+            f"{where}: each row of t must hold probabilities (>= 0, summing to 1), e.g. one-hot; "
+            f"row {bad} is {t_array[bad]} (sum {sums[bad]:.6g})"
+        )
     return t_array

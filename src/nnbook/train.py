@@ -59,6 +59,9 @@ def outputs_within(tol: float) -> Stop:
         raise ValueError(f"outputs_within: tol must be a number > 0, got {tol!r}")
 
     def every_output_close(Y: np.ndarray, T: np.ndarray) -> bool:
+        Y, T = np.asarray(Y), np.asarray(T)
+        if Y.shape != T.shape:  # (4, 1) against (4,) would broadcast to (4, 4) and compare the wrong pairs
+            raise ValueError(f"outputs_within: outputs Y and targets T must have the same shape, got {Y.shape} and {T.shape}")
         return bool(np.all(np.abs(Y - T) <= tol))
 
     every_output_close.__doc__ = f"True when every output is within {tol} of its target."
