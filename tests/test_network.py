@@ -131,7 +131,7 @@ def test_network_accepts_any_layer_with_forward_and_backward():
 def test_errors():
     with pytest.raises(ValueError, match="Network: layers is empty"):
         Network([])
-    with pytest.raises(TypeError, match=r"Network: layers\[1\] \(3\) has no forward/backward methods"):
+    with pytest.raises(TypeError, match=r"Network: layers\[1\] \(int\) has no forward/backward method"):
         Network([Sigmoid(), 3])
     with pytest.raises(ValueError, match=r"make_mlp: sizes needs at least 2 entries .* got \[2\]"):
         make_mlp([2])
@@ -143,3 +143,74 @@ def test_errors():
         make_mlp([2, 1], init="zeros")
     with pytest.raises(ValueError, match=r"Affine.forward: x must have shape \(N, 2\)"):
         make_mlp([2, 1]).forward(np.ones((4, 3)))
+
+
+class ReadersAffine:
+    """A layer written as the book teaches: W, b, dW, db and forward/backward, no parameters() method."""
+
+    def __init__(self, W, b):
+        self.W, self.b = np.array(W, dtype=float), np.array(b, dtype=float)
+        self.x = self.dW = self.db = None
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.W + self.b
+
+    def backward(self, dout):
+        self.dW = self.x.T @ dout
+        self.db = dout.sum(axis=0)
+        return dout @ self.W.T
+
+
+def test_a_readers_own_layer_is_trained():
+    from nnbook import SGD, MSELoss, train
+
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    T = X.sum(axis=1, keepdims=True)  # x1 + x2: one linear layer fits it exactly
+    net = Network([ReadersAffine(np.zeros((2, 1)), np.zeros(1))])
+    assert [n for n, _, _ in net.parameters()] == ["0.W", "0.b"]
+    history = train(net, MSELoss(), SGD(0.2, momentum=0.5), X, T, epochs=300)
+    assert history.losses[-1] < 1e-6 < history.losses[0]
+    np.testing.assert_allclose(net.layers[0].W, [[1.0], [1.0]], atol=1e-3)
+
+
+def test_a_subclass_that_overrides_backward_trains():
+    from nnbook import SGD, MSELoss, train
+
+    class BrokenAffine(Affine):  # chapter 10's planted bug: db as a mean
+        def backward(self, dout):
+            dx = super().backward(dout)
+            self.db = np.mean(dout, axis=0)
+            return dx
+
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    net = Network([BrokenAffine(np.zeros((2, 1)), np.zeros(1))])
+    history = train(net, MSELoss(), SGD(0.1), X, X.sum(axis=1, keepdims=True), epochs=50)
+    assert history.losses[-1] < history.losses[0]  # trains (with its wrong db); no TypeError about input_grad
+
+
+def test_layers_the_network_cannot_train_are_refused():
+    class NoGrad:
+        def __init__(self):
+            self.W, self.b = np.zeros((2, 1)), np.zeros(1)
+
+        def forward(self, x):
+            return x @ self.W + self.b
+
+        def backward(self, dout):
+            return dout @ self.W.T
+
+    with pytest.raises(AttributeError, match=r"layers\[0\] \(NoGrad\) has W but no dW"):
+        Network([NoGrad()]).parameters()
+
+    class OddName(NoGrad):
+        def __init__(self):
+            self.weights = np.zeros((2, 1))
+
+    with pytest.raises(TypeError, match=r"layers\[0\] \(OddName\) holds an array 'weights' that no optimizer would update"):
+        Network([OddName()])
+    s = Sigmoid()
+    with pytest.raises(ValueError, match=r"layers\[0\] and layers\[2\] are the same Sigmoid object"):
+        Network([s, Affine(np.ones((2, 2)), np.zeros(2)), s])
+    with pytest.raises(TypeError, match=r"layers\[0\] is the class Sigmoid, not a layer"):
+        Network([Sigmoid])

@@ -37,9 +37,7 @@ class Network:
         layers = list(layers)
         if not layers:
             raise ValueError("Network: layers is empty; give at least one layer")
-        for i, layer in enumerate(layers):
-            if not (callable(getattr(layer, "forward", None)) and callable(getattr(layer, "backward", None))):
-                raise TypeError(f"Network: layers[{i}] ({layer!r}) has no forward/backward methods")
+        _check_layers(layers)
         self.layers = layers
 
     # --8<-- [start:network-forward]
@@ -64,7 +62,7 @@ class Network:
         for layer in reversed(self.layers[1:]):
             dout = layer.backward(dout)
         first = self.layers[0]
-        if not input_grad and isinstance(first, Affine):
+        if not input_grad and type(first).backward is Affine.backward:  # Affine's own, not a subclass's
             return first.backward(dout, input_grad=False)  # performance: no gradient for the data
         return first.backward(dout)
     # --8<-- [end:network-backward]
@@ -75,11 +73,52 @@ class Network:
         for i, layer in enumerate(self.layers):
             if hasattr(layer, "parameters"):
                 params += [(f"{i}.{name}", value, grad) for name, value, grad in layer.parameters()]
+                continue
+            for name in PARAMETER_NAMES:  # a layer of your own: W and b, with gradients dW and db
+                if hasattr(layer, name):
+                    if not hasattr(layer, "d" + name):
+                        raise AttributeError(
+                            f"Network.parameters: layers[{i}] ({type(layer).__name__}) has {name} but no d{name}: "
+                            f"set self.d{name} = None in __init__ and store the gradient there in backward"
+                        )
+                    params.append((f"{i}.{name}", getattr(layer, name), getattr(layer, "d" + name)))
         return params
 
     def __repr__(self) -> str:
         inner = ", ".join(repr(layer) if isinstance(layer, Affine) else f"{type(layer).__name__}()" for layer in self.layers)
         return f"Network([{inner}])"
+
+
+#: The parameters a Network trains in a layer of your own (one without a ``parameters()`` method):
+#: the attributes ``W`` and ``b``, with their gradients in ``dW`` and ``db``.
+PARAMETER_NAMES = ("W", "b")
+_CACHES = {"x", "out", "mask", "y", "t", "dW", "db"}  # arrays a layer may keep for backward
+
+
+def _check_layers(layers: list[Layer]) -> None:
+    """Refuse, with a message that says what is wrong, any layer the network could not run or train."""
+    seen: dict[int, int] = {}
+    for i, layer in enumerate(layers):
+        name = type(layer).__name__
+        if isinstance(layer, type):
+            raise TypeError(f"Network: layers[{i}] is the class {layer.__name__}, not a layer; write {layer.__name__}(...)")
+        missing = [m for m in ("forward", "backward") if not callable(getattr(layer, m, None))]
+        if missing:
+            raise TypeError(f"Network: layers[{i}] ({name}) has no {'/'.join(missing)} method")
+        if id(layer) in seen:
+            raise ValueError(
+                f"Network: layers[{seen[id(layer)]}] and layers[{i}] are the same {name} object; a layer keeps what "
+                f"its own forward saw, so each position needs its own instance (e.g. {name}() twice)"
+            )
+        seen[id(layer)] = i
+        if hasattr(layer, "parameters"):
+            continue
+        for attr, value in vars(layer).items():
+            if isinstance(value, np.ndarray) and attr not in PARAMETER_NAMES and attr not in _CACHES:
+                raise TypeError(
+                    f"Network: layers[{i}] ({name}) holds an array {attr!r} that no optimizer would update: a Network "
+                    f"trains the attributes W and b of a layer (gradients dW and db); rename it"
+                )
 
 
 #: Names accepted by ``make_mlp`` for the hidden and output activations.
