@@ -12,7 +12,7 @@ from nnbook.activations import ReLU, Sigmoid, Tanh, relu, sigmoid, step, tanh
 from nnbook.datasets import TRUTH_TABLES, Digits, load_digits, truth_table
 from nnbook.gradcheck import GradientReport, check_gradients, numerical_gradient, relative_error
 from nnbook.layers import INITS, Affine
-from nnbook.losses import BCELoss, MSELoss, SoftmaxCrossEntropyLoss, softmax
+from nnbook.losses import BCELoss, BCEWithLogitsLoss, MSELoss, SoftmaxCrossEntropyLoss, softmax
 from nnbook.network import ACTIVATIONS, Network, make_mlp
 from nnbook.optim import SGD
 from nnbook.perceptron import AND, GATE_PARAMS, NAND, OR, XOR, Perceptron, PerceptronTraining, train_perceptron
@@ -35,7 +35,7 @@ __all__ = [
     "step", "sigmoid", "relu", "tanh", "Sigmoid", "ReLU", "Tanh",
     "Perceptron", "AND", "OR", "NAND", "XOR", "GATE_PARAMS", "train_perceptron", "PerceptronTraining",
     "Affine", "INITS",
-    "MSELoss", "BCELoss", "SoftmaxCrossEntropyLoss", "softmax",
+    "MSELoss", "BCELoss", "BCEWithLogitsLoss", "SoftmaxCrossEntropyLoss", "softmax",
     "Network", "make_mlp", "ACTIVATIONS",
     "SGD",
     "train", "History", "outputs_within", "train_xor", "sweep_xor", "XORRun", "XORSweep", "XOR_RECIPE", "xor_recipe", "LOSSES",

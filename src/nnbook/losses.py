@@ -12,8 +12,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nnbook._checks import NonFiniteError, real_input
+from nnbook.activations import sigmoid
 
-__all__ = ["MSELoss", "BCELoss", "LOG_CLAMP", "BCE_GRAD_EPS", "softmax", "SoftmaxCrossEntropyLoss"]
+__all__ = ["MSELoss", "BCELoss", "BCEWithLogitsLoss", "LOG_CLAMP", "BCE_GRAD_EPS", "softmax", "SoftmaxCrossEntropyLoss"]
 
 #: ``BCELoss`` clamps each log at this value, as PyTorch does, so a confident wrong answer costs
 #: at most 100 per element instead of infinity.
@@ -99,11 +100,45 @@ class BCELoss:
 # --8<-- [end:bce-loss]
 
 
-def _require_unit_interval(a: np.ndarray, name: str) -> None:
+# --8<-- [start:bce-with-logits-loss]
+class BCEWithLogitsLoss:
+    """A sigmoid and binary cross-entropy in one loss (PyTorch's ``torch.nn.BCEWithLogitsLoss()``).
+
+    ``a`` are scores (the last Affine layer's output, no Sigmoid after it), ``t`` targets in [0, 1].
+    With ``y = sigmoid(a)`` the loss is BCE's ``-mean(t * log(y) + (1 - t) * log(1 - y))``, written as
+    ``mean(max(a, 0) - a * t + log(1 + exp(-|a|)))``, which never overflows and needs no clamp.
+    Its gradient is exactly ``(sigmoid(a) - t) / n``: it does not fade however wrong the network is.
+
+    >>> round(BCEWithLogitsLoss().forward(np.array([40.0]), np.array([0.0])), 6)
+    40.0
+    """
+
+    def __init__(self) -> None:
+        self.a: np.ndarray | None = None
+        self.t: np.ndarray | None = None
+
+    def forward(self, a: ArrayLike, t: ArrayLike) -> float:
+        self.a, self.t = _pair("BCEWithLogitsLoss", a, t)
+        _require_unit_interval(self.t, "t", "BCEWithLogitsLoss")
+        a, t = self.a, self.t
+        with np.errstate(over="ignore"):
+            loss = float(np.mean(np.maximum(a, 0) - a * t + np.log1p(np.exp(-np.abs(a))))) + 0.0  # never -0.0
+        if not np.isfinite(loss):
+            raise NonFiniteError(f"BCEWithLogitsLoss.forward: the loss overflowed to {loss}; the scores a are far too large")
+        return loss
+
+    def backward(self) -> np.ndarray:
+        """``dL/da = (sigmoid(a) - t) / n``."""
+        a = _cached("BCEWithLogitsLoss", self.a)
+        return (sigmoid(a) - self.t) / a.size
+# --8<-- [end:bce-with-logits-loss]
+
+
+def _require_unit_interval(a: np.ndarray, name: str, loss: str = "BCELoss") -> None:
     if a.min() < 0 or a.max() > 1:
         hint = "; BCELoss expects probabilities, e.g. the output of a Sigmoid" if name == "y" else ""
         raise ValueError(
-            f"BCELoss.forward: {name} must lie in [0, 1], got values from {a.min()} to {a.max()}{hint}"
+            f"{loss}.forward: {name} must lie in [0, 1], got values from {a.min()} to {a.max()}{hint}"
         )
 
 
