@@ -170,3 +170,9 @@ def test_float32_outputs_with_float64_or_int_targets_give_float32_gradient(Loss,
     loss = Loss()
     loss.forward(np.array([[0.3, 0.6]], dtype=np.float32), np.array([[0, 1]], dtype=t_dtype))
     assert loss.backward().dtype == np.float32
+
+
+def test_bce_is_never_minus_zero_and_uses_log1p_for_tiny_outputs():
+    assert str(BCELoss().forward(np.array([1.0, 0.0]), np.array([1.0, 0.0]))) == "0.0"
+    y = np.array([1e-17])  # 1 - 1e-17 rounds to 1.0, so log(1 - y) would give exactly 0
+    assert BCELoss().forward(y, np.array([0.0])) == pytest.approx(1e-17, rel=1e-12)

@@ -90,8 +90,8 @@ class BCELoss:
         self.y, self.t = y, t
         with np.errstate(divide="ignore"):  # log(0) = -inf, clamped just below
             log_y = np.maximum(np.log(y), LOG_CLAMP)
-            log_1_minus_y = np.maximum(np.log(1 - y), LOG_CLAMP)
-        return float(-np.mean(t * log_y + (1 - t) * log_1_minus_y))
+            log_1_minus_y = np.maximum(np.log1p(-y), LOG_CLAMP)  # log(1 - y), exact for tiny y
+        return float(-np.mean(t * log_y + (1 - t) * log_1_minus_y)) + 0.0  # + 0.0 turns -0.0 into 0.0
 
     def backward(self) -> np.ndarray:
         """``dL/dy = (y - t) / (y * (1 - y)) / n``; the denominator is kept >= 1e-12."""
