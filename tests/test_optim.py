@@ -81,8 +81,10 @@ def test_step_errors_name_the_parameter():
 def test_one_optimizer_per_network():
     opt = SGD(0.1, momentum=0.9)
     opt.step([("0.W", np.zeros((2, 2)), np.ones((2, 2)))])
-    with pytest.raises(ValueError, match=r"parameter '0.W' has shape \(3, 2\) but this optimizer has seen it with shape \(2, 2\)"):
+    with pytest.raises(ValueError, match=r"'0.W' is not the array this optimizer updated before .* use one optimizer per network"):
         opt.step([("0.W", np.zeros((3, 2)), np.ones((3, 2)))])
+    with pytest.raises(ValueError, match="use one optimizer per network"):  # same shape, another network
+        opt.step([("0.W", np.zeros((2, 2)), np.ones((2, 2)))])
 
 
 def test_an_overflowing_step_raises_instead_of_warning():
@@ -96,6 +98,28 @@ def test_a_velocity_that_overflows_raises_instead_of_leaving_inf_weights():
     w = np.array([0.0])
     opt = SGD(lr=1.0, momentum=0.9)
     opt.step([("w", w, np.array([1e308]))])
+    v = opt.velocity["w"]
     with pytest.raises(FloatingPointError, match="overflow"):
         opt.step([("w", w, np.array([1e308]))])
-    assert np.isfinite(w).all()
+    assert w[0] == -1e308 and opt.velocity["w"] is v  # the failed step changed nothing
+
+
+def test_a_step_is_all_or_nothing():
+    a, b = np.array([1.0]), np.array([1e308])
+    opt = SGD(1e300)
+    with pytest.raises(FloatingPointError, match="no parameter was changed"):
+        opt.step([("a", a, np.array([1.0])), ("b", b, np.array([-1e10]))])  # a's update is fine, b's overflows
+    assert a[0] == 1.0 and b[0] == 1e308 and opt.velocity == {}
+
+
+@pytest.mark.parametrize("params, error, message", [
+    ([("w", [1.0], np.array([1.0]))], TypeError, "the value of 'w' must be a writable float32/float64 NumPy array"),
+    ([("w", np.array([1.0]), None)], RuntimeError, "'w' has no gradient yet"),
+    ([("w", np.array([1.0]), np.array([1.0, 2.0]))], ValueError, r"gradient of 'w' has shape \(2,\), expected \(1,\)"),
+    ([("w", np.array([1.0]), np.array([np.nan]))], ValueError, "gradient of 'w' contains 1 NaN"),
+    ([("w", np.array([1]), np.array([1.0]))], TypeError, "array of dtype int64"),
+    (None, TypeError, "expected a list of \\(name, value, grad\\)"),
+])  # fmt: skip
+def test_bad_steps_are_refused_by_name(params, error, message):
+    with pytest.raises(error, match=message):
+        SGD(0.1).step(params)

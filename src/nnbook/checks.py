@@ -473,7 +473,7 @@ def checked_optimizer(cls: type) -> type:
                 value[...] = old
             vars(self).clear()
             vars(self).update(saved_state)
-            raise NonFiniteError(
+            raise FloatingPointError(
                 f"{name}.step: the update overflowed ({err}); no parameter was changed. The learning rate "
                 f"may be too large (lr={self.lr})"
             ) from None
