@@ -111,7 +111,8 @@ class ReLU:
     def backward(self, dout: ArrayLike) -> np.ndarray:
         dout = check_backward("ReLU", self.mask, dout)
         # A new array; dout is left untouched. Multiplying by the mask (True = 1, False = 0) gives the
-        # same numbers as np.where(self.mask, dout, 0) in one simple pass, several times faster.
+        # same numbers as np.where(self.mask, dout, 0) in one simple pass: faster, by 7x at 512 x 1024
+        # (little for tiny arrays; appendix A2 has the figures).
         return dout * self.mask
 # --8<-- [end:relu-layer]
 
