@@ -16,7 +16,7 @@ __all__ = ["Affine", "INITS"]
 
 #: Standard deviation of the initial weights for each named scheme, as a function of the layer sizes.
 INITS = {
-    "xavier": lambda n_in, n_out: np.sqrt(2.0 / (n_in + n_out)),  # Glorot & Bengio (2010), for sigmoid/tanh
+    "xavier": lambda n_in, n_out: np.sqrt(2.0 / (n_in + n_out)),  # Glorot & Bengio (2010): derived for tanh-like units
     "he": lambda n_in, n_out: np.sqrt(2.0 / n_in),  # He et al. (2015), for ReLU
 }
 
@@ -67,7 +67,8 @@ class Affine:
         """A layer with random weights and zero biases.
 
         The weights are drawn from a normal distribution with mean 0 and standard deviation
-        ``sqrt(2 / (n_in + n_out))`` for ``init="xavier"`` (suits sigmoid and tanh) or
+        ``sqrt(2 / (n_in + n_out))`` for ``init="xavier"`` (Glorot & Bengio derived it for units that
+        are linear around 0, like tanh; the book also uses it for sigmoid) or
         ``sqrt(2 / n_in)`` for ``init="he"`` (suits ReLU). ``rng`` is a seed or a
         ``numpy.random.Generator``: the same seed gives the same weights.
         """
