@@ -55,6 +55,28 @@ def real_input(x: Any, where: str, *, allow_inf: bool = False) -> np.ndarray:
     return require_finite(as_float_array(x, where), where, allow_inf=allow_inf)
 
 
+def require_finite_result(out: np.ndarray, where: str) -> np.ndarray:
+    """Raise :class:`NonFiniteError` if a computed result overflowed to inf or NaN."""
+    if not np.isfinite(out).all():
+        raise NonFiniteError(
+            f"{where}: the result contains {describe_non_finite(out)} (the numbers overflowed; "
+            "the weights may have grown too large)"
+        )
+    return out
+
+
+def check_pair(loss: str, y: Any, t: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A loss's ``y`` and ``t``: finite arrays of the same shape (no silent broadcasting), not empty,
+    ``t`` in ``y``'s dtype (one dtype, as PyTorch requires: float32 outputs get a float32 gradient)."""
+    y = real_input(y, f"{loss}.forward: y")
+    t = real_input(t, f"{loss}.forward: t")
+    if y.shape != t.shape:
+        raise ValueError(f"{loss}.forward: y and t must have the same shape, got y {y.shape} and t {t.shape}")
+    if y.size == 0:
+        raise ValueError(f"{loss}.forward: y and t are empty (shape {y.shape}); the mean of nothing is undefined")
+    return y, t.astype(y.dtype, copy=False)
+
+
 def as_result(out: np.ndarray) -> Any:
     """Give a 0-d result back as a NumPy scalar (``out[()]``) and arrays unchanged."""
     return out[()] if out.ndim == 0 else out

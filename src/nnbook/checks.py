@@ -1,27 +1,25 @@
-"""The package's safety net: every check of nnbook lives in this one module (chapter 6 explains it).
+"""The package's safety net: the checks of nnbook's classes, gathered in one module.
 
-The classes the book shows (``Affine``, ``Sigmoid``, ``Network``, ``SGD``, the losses, ``train``) are
-plain NumPy code: ``forward`` computes, ``backward`` differentiates, nothing else. Each of them carries
-one decorator from this module, written just above the part the book includes::
+The classes the book shows are meant to be plain NumPy code: ``forward`` computes, ``backward``
+differentiates, nothing else. Each carries one decorator from this module, written just above the
+part the book includes::
 
-    @checked_layer
-    class Affine:
+    @checked_optimizer  # above the section marker: the page shows only the class
+    class SGD:
         ...
 
-The decorator wraps the class's methods. Before the plain method runs, the wrapper turns the input into
-a float array and checks it (finite numbers, the right shape); after it, the wrapper checks the result
-(a NumPy array of the expected shape, no NaN or infinity from an overflow) and names the layer in every
-message. It also guards the arrays a layer keeps between ``forward`` and ``backward``: the wrapper hands
-out read-only views, so changing an output in place raises an error instead of silently corrupting the
-next ``backward``.
+So far ``SGD`` carries one (``checked_optimizer``); the layers, ``Network``, the losses and ``train``
+still check their input in their own methods and are moving onto the other decorators here.
 
-Your own layer is checked the same way. A ``Network`` applies :func:`checked_layer` to the class of each
-layer it is given, and refuses, with a message that says what is missing, a layer it cannot train:
-no ``forward``/``backward``, the same object twice, array attributes the optimizer would never see
-(the network trains attributes named ``W`` and ``b``, with gradients ``dW`` and ``db``).
+A wrapped layer turns its input into a float array and checks it (finite numbers, the right shape)
+before the plain method runs, and checks the result after it (a NumPy array of the expected shape, no
+NaN or infinity from an overflow), naming the layer in every message. It hands out read-only views, so
+changing an output in place raises an error instead of silently corrupting the next ``backward``.
 
-Inside a network, the network checks its input once, and the layers then only check shapes and
-overflow, so that training stays fast.
+A checked ``Network`` applies :func:`checked_layer` to the class of each layer it is given (your own
+layer included) and refuses, with a message that says what is missing, a layer it cannot train
+(:func:`refuse_untrainable_layers`; ``nnbook.Network`` uses it already). Inside a network, the network
+checks its input once and the layers then only check shapes and overflow, so that training stays fast.
 """
 
 from __future__ import annotations
@@ -35,6 +33,8 @@ from typing import Any
 import numpy as np
 
 from nnbook._checks import NonFiniteError, as_float_array, describe_non_finite, real_input
+from nnbook._checks import check_pair as _pair
+from nnbook._checks import require_finite_result as _require_finite_result
 
 __all__ = [
     "NonFiniteError",
@@ -87,15 +87,6 @@ def _name(layer: Any) -> str:
     return cls
 
 
-def _require_finite_result(out: np.ndarray, where: str) -> np.ndarray:
-    if not np.isfinite(out).all():
-        raise NonFiniteError(
-            f"{where}: the result contains {describe_non_finite(out)} (the numbers overflowed; "
-            "the weights may have grown too large)"
-        )
-    return out
-
-
 def _require_array(out: Any, where: str, what: str) -> np.ndarray:
     if not isinstance(out, np.ndarray):
         raise TypeError(f"{where} must return a NumPy array ({what}), got {type(out).__name__}")
@@ -120,8 +111,7 @@ def checked_layer(cls: type | None = None, *, keeps_finite: bool = False, params
         if "forward" in cls.__dict__ and not hasattr(cls.__dict__["forward"], _WRAPPED):
             cls.forward = _checked_forward(cls.__dict__["forward"], keeps_finite)
         if "backward" in cls.__dict__ and not hasattr(cls.__dict__["backward"], _WRAPPED):
-            fast = params_only if params_only is not None else None
-            cls.backward = _checked_backward(cls.__dict__["backward"], keeps_finite, fast)
+            cls.backward = _checked_backward(cls.__dict__["backward"], keeps_finite, params_only)
         if "__init__" in cls.__dict__ and not hasattr(cls.__dict__["__init__"], _WRAPPED):
             cls.__init__ = _checked_layer_init(cls.__dict__["__init__"])
         if not cls.__dict__.get(_WRAPPED):
@@ -333,7 +323,35 @@ def checked_network(cls: type) -> type:
     return cls
 
 
-_KNOWN_CACHES = {"x", "out", "mask", "dW", "db", "y", "t"}
+_KNOWN_CACHES = {"x", "out", "mask", "dW", "db", "y", "t"}  # arrays a layer may keep for backward
+
+
+def refuse_untrainable_layers(layers: list[Any]) -> None:
+    """Refuse, naming the layer and what is wrong, any layer a Network could not run or train:
+    a class instead of an instance, no forward/backward, the same object twice, or (in a layer
+    without a ``parameters()`` method) an array attribute other than W and b that no optimizer sees."""
+    seen: dict[int, int] = {}
+    for i, layer in enumerate(layers):
+        name = type(layer).__name__
+        if isinstance(layer, type):
+            raise TypeError(f"Network: layers[{i}] is the class {layer.__name__}, not a layer; write {layer.__name__}(...)")
+        missing = [m for m in ("forward", "backward") if not callable(getattr(layer, m, None))]
+        if missing:
+            raise TypeError(f"Network: layers[{i}] ({name}) has no {'/'.join(missing)} method")
+        if id(layer) in seen:
+            raise ValueError(
+                f"Network: layers[{seen[id(layer)]}] and layers[{i}] are the same {name} object; a layer keeps what "
+                f"its own forward saw, so each position needs its own instance (e.g. {name}() twice)"
+            )
+        seen[id(layer)] = i
+        if hasattr(layer, "parameters"):
+            continue
+        for attr, value in vars(layer).items():
+            if isinstance(value, np.ndarray) and attr not in PARAMETER_NAMES and attr not in _KNOWN_CACHES:
+                raise TypeError(
+                    f"Network: layers[{i}] ({name}) holds an array {attr!r} that no optimizer would update: a Network "
+                    f"trains the attributes W and b of a layer (gradients dW and db); rename it"
+                )
 
 
 def _check_layers(layers: Any) -> list[Any]:
@@ -343,30 +361,12 @@ def _check_layers(layers: Any) -> list[Any]:
     layers = list(layers)
     if not layers:
         raise ValueError("Network: layers is empty; give at least one layer")
-    seen: dict[int, int] = {}
+    refuse_untrainable_layers(layers)
     previous_width: tuple[int, int] | None = None  # (index, n_out) of the last layer with W
     for i, layer in enumerate(layers):
         cls = type(layer).__name__
-        missing = [m for m in ("forward", "backward") if not callable(getattr(layer, m, None))]
-        if missing or isinstance(layer, type):
-            what = "a class, not a layer object (add ())" if isinstance(layer, type) else f"no {'/'.join(missing)} method"
-            raise TypeError(f"Network: layers[{i}] ({layer!r}) is {what}" if isinstance(layer, type) else f"Network: layers[{i}] ({cls}) has {what}")
-        if id(layer) in seen:
-            j = seen[id(layer)]
-            raise ValueError(
-                f"Network: layers[{j}] and layers[{i}] are the same {cls} object; a layer keeps what its own "
-                f"forward saw, so each position needs its own instance (e.g. {cls}() twice)"
-            )
-        seen[id(layer)] = i
         if not getattr(type(layer), _WRAPPED, False):
             checked_layer(type(layer))  # your own layer gets the same checks as the package's
-        for attr, value in vars(layer).items():
-            if isinstance(value, np.ndarray) and attr not in PARAMETER_NAMES and attr not in _KNOWN_CACHES:
-                raise TypeError(
-                    f"Network: layers[{i}] ({cls}) holds an array {attr!r} that no optimizer would update: "
-                    f"a Network trains the attributes {' and '.join(PARAMETER_NAMES)} (gradients "
-                    f"{' and '.join('d' + p for p in PARAMETER_NAMES)}); rename it, or keep it outside the layer"
-                )
         if hasattr(layer, "W"):
             _check_parameters(layer, f"Network: layers[{i}] ({cls})")
             n_in, n_out = layer.W.shape
@@ -422,17 +422,6 @@ def checked_loss(cls: type | None = None, *, prepare: Callable | None = None):
     return apply if cls is None else apply(cls)
 
 
-def _pair(loss: str, y: Any, t: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Finite arrays of the same shape (no silent broadcasting), not empty; ``t`` in ``y``'s dtype."""
-    y = real_input(y, f"{loss}.forward: y")
-    t = real_input(t, f"{loss}.forward: t")
-    if y.shape != t.shape:
-        raise ValueError(f"{loss}.forward: y and t must have the same shape, got y {y.shape} and t {t.shape}")
-    if y.size == 0:
-        raise ValueError(f"{loss}.forward: y and t are empty (shape {y.shape}); the mean of nothing is undefined")
-    return y, t.astype(y.dtype, copy=False)  # one dtype, as PyTorch requires: float32 stays float32
-
-
 # ---------------------------------------------------------------------------------------------
 # Optimizer
 # ---------------------------------------------------------------------------------------------
@@ -442,7 +431,7 @@ def checked_optimizer(cls: type) -> type:
     """Class decorator for ``SGD(lr, momentum)``: check the hyperparameters and every step.
 
     A step updates all parameters or none: if any update overflows, every parameter (and velocity)
-    is restored and :class:`NonFiniteError` is raised. One optimizer belongs to one network.
+    is restored and ``FloatingPointError`` is raised. One optimizer belongs to one network.
     """
     plain_init, plain_step = cls.__init__, cls.step
     name = cls.__name__

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nnbook._checks import NonFiniteError, check_backward, describe_non_finite, real_input
+from nnbook._checks import check_backward, real_input
+from nnbook._checks import require_finite_result as _require_finite_result
 
 __all__ = ["Affine", "INITS"]
 
@@ -127,14 +128,6 @@ class Affine:
         n_in, n_out = self.W.shape
         return f"Affine({n_in} -> {n_out}, dtype={self.W.dtype})"
 
-
-def _require_finite_result(out: np.ndarray, where: str) -> np.ndarray:
-    if not np.isfinite(out).all():
-        raise NonFiniteError(
-            f"{where}: the result contains {describe_non_finite(out)} (the numbers overflowed; "
-            "the weights may have grown too large)"
-        )
-    return out
 
 
 def _check_size(n: object, name: str) -> None:

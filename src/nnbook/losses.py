@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nnbook._checks import NonFiniteError, real_input
+from nnbook._checks import check_pair as _pair
 from nnbook.activations import sigmoid
 
 __all__ = ["MSELoss", "BCELoss", "BCEWithLogitsLoss", "LOG_CLAMP", "BCE_GRAD_EPS", "softmax", "SoftmaxCrossEntropyLoss"]
@@ -21,18 +22,6 @@ __all__ = ["MSELoss", "BCELoss", "BCEWithLogitsLoss", "LOG_CLAMP", "BCE_GRAD_EPS
 LOG_CLAMP = -100.0
 #: ``BCELoss.backward`` divides by ``max(y * (1 - y), BCE_GRAD_EPS)``, as PyTorch does.
 BCE_GRAD_EPS = 1e-12
-
-
-def _pair(loss: str, y: ArrayLike, t: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    """Check that ``y`` and ``t`` are finite arrays of the same shape (no silent broadcasting); ``t`` in y's dtype."""
-    y = real_input(y, f"{loss}.forward: y")
-    t = real_input(t, f"{loss}.forward: t")
-    if y.shape != t.shape:
-        raise ValueError(f"{loss}.forward: y and t must have the same shape, got y {y.shape} and t {t.shape}")
-    if y.size == 0:
-        raise ValueError(f"{loss}.forward: y and t are empty (shape {y.shape}); the mean of nothing is undefined")
-    # t takes y's dtype (as PyTorch requires one dtype), so float32 outputs get a float32 gradient
-    return y, t.astype(y.dtype, copy=False)
 
 
 def _cached(loss: str, y: np.ndarray | None) -> np.ndarray:

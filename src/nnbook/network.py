@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nnbook.activations import ReLU, Sigmoid, Tanh
+from nnbook.checks import PARAMETER_NAMES, refuse_untrainable_layers
 from nnbook.layers import Affine
 
 __all__ = ["Layer", "Network", "make_mlp", "ACTIVATIONS"]
@@ -37,7 +38,7 @@ class Network:
         layers = list(layers)
         if not layers:
             raise ValueError("Network: layers is empty; give at least one layer")
-        _check_layers(layers)
+        refuse_untrainable_layers(layers)
         self.layers = layers
 
     # --8<-- [start:network-forward]
@@ -87,38 +88,6 @@ class Network:
     def __repr__(self) -> str:
         inner = ", ".join(repr(layer) if isinstance(layer, Affine) else f"{type(layer).__name__}()" for layer in self.layers)
         return f"Network([{inner}])"
-
-
-#: The parameters a Network trains in a layer of your own (one without a ``parameters()`` method):
-#: the attributes ``W`` and ``b``, with their gradients in ``dW`` and ``db``.
-PARAMETER_NAMES = ("W", "b")
-_CACHES = {"x", "out", "mask", "y", "t", "dW", "db"}  # arrays a layer may keep for backward
-
-
-def _check_layers(layers: list[Layer]) -> None:
-    """Refuse, with a message that says what is wrong, any layer the network could not run or train."""
-    seen: dict[int, int] = {}
-    for i, layer in enumerate(layers):
-        name = type(layer).__name__
-        if isinstance(layer, type):
-            raise TypeError(f"Network: layers[{i}] is the class {layer.__name__}, not a layer; write {layer.__name__}(...)")
-        missing = [m for m in ("forward", "backward") if not callable(getattr(layer, m, None))]
-        if missing:
-            raise TypeError(f"Network: layers[{i}] ({name}) has no {'/'.join(missing)} method")
-        if id(layer) in seen:
-            raise ValueError(
-                f"Network: layers[{seen[id(layer)]}] and layers[{i}] are the same {name} object; a layer keeps what "
-                f"its own forward saw, so each position needs its own instance (e.g. {name}() twice)"
-            )
-        seen[id(layer)] = i
-        if hasattr(layer, "parameters"):
-            continue
-        for attr, value in vars(layer).items():
-            if isinstance(value, np.ndarray) and attr not in PARAMETER_NAMES and attr not in _CACHES:
-                raise TypeError(
-                    f"Network: layers[{i}] ({name}) holds an array {attr!r} that no optimizer would update: a Network "
-                    f"trains the attributes W and b of a layer (gradients dW and db); rename it"
-                )
 
 
 #: Names accepted by ``make_mlp`` for the hidden and output activations.
