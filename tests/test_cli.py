@@ -142,7 +142,7 @@ def test_a_real_divergence_is_one_line_with_its_epoch(capsys):
     code = main(["xor", "--lr", "1e300", "--activation", "relu", "--loss", "mse", "--quiet"], out=io.StringIO())
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1
-    assert err.startswith("nnbook xor: error: train: the numbers diverged at epoch 1: Affine.forward")
+    assert err.startswith("nnbook xor: error: train: the numbers diverged at epoch 1: Network.forward: layers[2] (Affine)")
 
 
 def test_module_run_ends_with_one_line_when_stdout_is_full_or_closed():

@@ -141,7 +141,7 @@ def test_errors():
         make_mlp([2, 1], activation="softplus")
     with pytest.raises(ValueError, match=r"make_mlp: init must be None, 'xavier' or 'he', got 'zeros'"):
         make_mlp([2, 1], init="zeros")
-    with pytest.raises(ValueError, match=r"Affine.forward: x must have shape \(N, 2\)"):
+    with pytest.raises(ValueError, match=r"Network.forward: x must have shape \(N, 2\) for layers\[0\]"):
         make_mlp([2, 1]).forward(np.ones((4, 3)))
 
 

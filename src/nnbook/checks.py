@@ -44,6 +44,8 @@ __all__ = [
     "checked_optimizer",
     "checked_function",
     "checked_training",
+    "checked_call",
+    "checked_perceptron",
 ]
 
 #: The names of the parameters a Network trains, each with its gradient attribute ``"d" + name``.
@@ -254,7 +256,6 @@ def _check_dx(dx: Any, in_shape: tuple[int, ...], where: str) -> None:
 def checked_network(cls: type) -> type:
     """Class decorator for ``Network``: check the layers once, the input at the door, the gradients at the end."""
     plain_init, plain_forward, plain_backward = cls.__init__, cls.forward, cls.backward
-    plain_parameters = cls.parameters
 
     @functools.wraps(plain_init)
     def __init__(self: Any, layers: Any) -> None:
@@ -306,20 +307,9 @@ def checked_network(cls: type) -> type:
             return None
         return dx[0] if single else dx
 
-    @functools.wraps(plain_parameters)
-    def parameters(self: Any) -> list[tuple[str, np.ndarray, np.ndarray | None]]:
-        for i, layer in enumerate(self.layers):
-            for p in PARAMETER_NAMES:
-                if hasattr(layer, p) and not hasattr(layer, "d" + p):
-                    raise AttributeError(
-                        f"Network.parameters: layers[{i}] ({type(layer).__name__}) has {p} but no d{p}: set "
-                        f"self.d{p} = None in __init__ and store the gradient there in backward"
-                    )
-        return plain_parameters(self)
-
-    for f in (__init__, forward, backward, parameters):
+    for f in (__init__, forward, backward):
         setattr(f, _WRAPPED, True)
-    cls.__init__, cls.forward, cls.backward, cls.parameters = __init__, forward, backward, parameters
+    cls.__init__, cls.forward, cls.backward = __init__, forward, backward
     return cls
 
 
@@ -346,6 +336,12 @@ def refuse_untrainable_layers(layers: list[Any]) -> None:
         seen[id(layer)] = i
         if hasattr(layer, "parameters"):
             continue
+        for p in PARAMETER_NAMES:
+            if hasattr(layer, p) and not hasattr(layer, "d" + p):
+                raise AttributeError(
+                    f"Network: layers[{i}] ({name}) has {p} but no d{p}: set self.d{p} = None in __init__ "
+                    f"and store the gradient there in backward"
+                )
         for attr, value in vars(layer).items():
             if isinstance(value, np.ndarray) and attr not in PARAMETER_NAMES and attr not in _KNOWN_CACHES:
                 raise TypeError(
@@ -402,7 +398,7 @@ def checked_loss(cls: type | None = None, *, prepare: Callable | None = None):
             with np.errstate(all="ignore"):
                 loss = float(plain_forward(self, _owned(y), _owned(t))) + 0.0  # + 0.0 turns -0.0 into 0.0
             if not np.isfinite(loss):
-                raise NonFiniteError(f"{name}.forward: the loss is {loss} (y is far too large)")
+                raise NonFiniteError(f"{name}.forward: the loss overflowed to {loss}; y is far too large")
             self._nnbook_ready = True
             return loss
 
@@ -531,6 +527,54 @@ def checked_function(f: Callable | None = None, *, allow_inf: bool = True, integ
         return wrapper
 
     return apply if f is None else apply(f)
+
+
+def checked_call(check: Callable) -> Callable:
+    """Decorator: ``check(name, *args, **kwargs)`` validates and converts the arguments of the function
+    called ``name`` and returns them as ``(args, kwargs)``; the plain function then gets those."""
+
+    def apply(f: Callable) -> Callable:
+        @functools.wraps(f)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            args, kwargs = check(f.__name__, *args, **kwargs)
+            return f(*args, **kwargs)
+
+        setattr(wrapper, _WRAPPED, True)
+        return wrapper
+
+    return apply
+
+
+def checked_perceptron(cls: type) -> type:
+    """Class decorator for ``Perceptron(w, b)``: ``w`` a finite 1-D vector, ``b`` one finite number;
+    ``preactivation(x)`` takes one input (n,) or a batch (..., n) of finite numbers and gives a number
+    for one input. Overflow to infinity is allowed (its sign still decides the output); NaN is not."""
+    plain_init, plain_pre = cls.__init__, cls.preactivation
+    name = cls.__name__
+
+    @functools.wraps(plain_init)
+    def __init__(self: Any, w: Any, b: Any) -> None:
+        w = real_input(w, f"{name}: w")
+        if w.ndim != 1 or np.ndim(b) != 0:
+            raise ValueError(f"{name}: w must be a 1-D vector and b a single number, got shapes {w.shape} and {np.shape(b)}")
+        plain_init(self, w, real_input(b, f"{name}: b"))
+
+    @functools.wraps(plain_pre)
+    def preactivation(self: Any, x: Any) -> Any:
+        x = real_input(x, f"{name}.preactivation: x")
+        n = self.w.size
+        if x.ndim == 0 or x.shape[-1] != n:
+            raise ValueError(f"{name}: x must have shape ({n},) or (N, {n}) (or (..., {n})), got {x.shape}")
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = np.asarray(plain_pre(self, x))
+        if np.isnan(out).any():
+            raise NonFiniteError(f"{name}.preactivation: w·x + b overflowed to {describe_non_finite(out[np.isnan(out)])} (inf - inf); the numbers are far too large")
+        return out[()] if out.ndim == 0 else out
+
+    for f in (__init__, preactivation):
+        setattr(f, _WRAPPED, True)
+    cls.__init__, cls.preactivation = __init__, preactivation
+    return cls
 
 
 def checked_training(train: Callable) -> Callable:
