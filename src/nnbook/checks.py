@@ -78,6 +78,12 @@ def _owned(a: np.ndarray) -> np.ndarray:
     return a if not a.flags.writeable else _readonly(a.copy())
 
 
+def _trusted(a: Any) -> bool:
+    """Inside ``train``, a read-only array was made by ``train`` itself (X, T and their batches, checked
+    once) or by a checked layer or loss: it is not checked again, so that training stays fast."""
+    return _state.training and type(a) is np.ndarray and not a.flags.writeable
+
+
 def _name(layer: Any) -> str:
     """``"Affine"``, or ``"layers[2] (Sigmoid)"`` while a network runs the layer."""
     cls = type(layer).__name__
@@ -163,30 +169,37 @@ def _check_parameters(layer: Any, where: str) -> None:
 
 def _checked_forward(plain: Callable, keeps_finite: bool) -> Callable:
     @functools.wraps(plain)
-    def forward(self: Any, x: Any) -> np.ndarray:
-        if _state.network is not None:  # inside Network.forward: x is a checked float array
-            out = plain(self, x)
-            if type(out) is not np.ndarray:
-                _require_array(out, f"Network.forward: {_name(self)}.forward", "the layer's output")
-            if not keeps_finite:
-                _require_finite_result(out, f"Network.forward: {_name(self)}")
-            self._nnbook_io = (x.shape, out.shape, False)
-            return _readonly(out)
+    # --8<-- [start:checked-forward]
+    def forward(self, x):
+        if _state.network is not None:  # inside Network.forward: the network checked x at the door
+            return _forward_in_network(self, plain, x, keeps_finite)
         where = f"{type(self).__name__}.forward"
-        x = _owned(real_input(x, f"{where}: x"))
-        _check_width(self, x, where)
+        x = _owned(real_input(x, f"{where}: x"))  # a float array of finite numbers that nobody can change
+        _check_width(self, x, where)  # (N, n_in) or (n_in,) for W of shape (n_in, n_out)
         single = x.ndim == 1 and np.ndim(getattr(self, "W", None)) == 2
         if single:
             x = x[None, :]  # a single input as a batch of one
-        with np.errstate(all="ignore"):
-            out = plain(self, x)
+        with np.errstate(all="ignore"):  # no NumPy warnings: the result is checked just below
+            out = plain(self, x)  # the plain forward the book shows
         _require_array(out, where, "the layer's output")
-        _require_finite_result(out, where)
-        self._nnbook_io = (x.shape, out.shape, single)
-        return _readonly(out[0] if single else out)
+        _require_finite_result(out, where)  # inf or NaN from an overflow: an error naming the layer
+        self._nnbook_io = (x.shape, out.shape, single)  # backward checks dout against these
+        return _readonly(out[0] if single else out)  # read-only: changing it cannot corrupt backward
+    # --8<-- [end:checked-forward]
 
     setattr(forward, _WRAPPED, True)
     return forward
+
+
+def _forward_in_network(layer: Any, plain: Callable, x: np.ndarray, keeps_finite: bool) -> np.ndarray:
+    """A layer's forward inside ``Network.forward``: ``x`` is already a checked float batch."""
+    out = plain(layer, x)
+    if type(out) is not np.ndarray:
+        _require_array(out, f"Network.forward: {_name(layer)}.forward", "the layer's output")
+    if not keeps_finite:
+        _require_finite_result(out, f"Network.forward: {_name(layer)}")
+    layer._nnbook_io = (x.shape, out.shape, False)
+    return _readonly(out)
 
 
 def _check_width(layer: Any, x: np.ndarray, where: str) -> None:
@@ -266,7 +279,8 @@ def checked_network(cls: type) -> type:
     def forward(self: Any, x: Any) -> np.ndarray:
         if _state.network is not None:  # a network inside a network: already checked
             return plain_forward(self, x)
-        x = _owned(real_input(x, "Network.forward: x"))
+        if not _trusted(x):
+            x = _owned(real_input(x, "Network.forward: x"))
         first = self.layers[0]
         single = x.ndim == 1
         if single:
@@ -291,7 +305,7 @@ def checked_network(cls: type) -> type:
         if self._nnbook_out is None:
             raise RuntimeError("Network.backward called before Network.forward: nothing cached to differentiate")
         out_shape, single = self._nnbook_out
-        d = real_input(dout, "Network.backward: dout")
+        d = dout if _trusted(dout) else real_input(dout, "Network.backward: dout")
         expected = out_shape[1:] if single else out_shape
         if d.shape != expected:
             raise ValueError(f"Network.backward: dout has shape {d.shape}, expected {expected} (the shape forward returned)")
@@ -408,7 +422,7 @@ def checked_loss(cls: type | None = None, *, prepare: Callable | None = None):
                 raise RuntimeError(f"{name}.backward called before {name}.forward: no y and t to differentiate")
             with np.errstate(all="ignore"):
                 d = plain_backward(self)
-            return _require_finite_result(d, f"{name}.backward")
+            return _readonly(_require_finite_result(_require_array(d, f"{name}.backward", "dL/dy"), f"{name}.backward"))
 
         for f in (forward, backward):
             setattr(f, _WRAPPED, True)
@@ -458,6 +472,11 @@ def checked_optimizer(cls: type) -> type:
                 value[...] = old
             vars(self).clear()
             vars(self).update(saved_state)
+            for pname, _, grad in params:  # a bad gradient, rather than a bad update? (checked only now: it is rare)
+                if not np.isfinite(grad).all():
+                    raise NonFiniteError(
+                        f"{name}.step: gradient of {pname!r} contains {describe_non_finite(grad)}; no parameter was changed"
+                    ) from None
             raise FloatingPointError(
                 f"{name}.step: the update overflowed ({err}); no parameter was changed. The learning rate "
                 f"may be too large (lr={self.lr})"
@@ -497,8 +516,6 @@ def _check_step(name: str, parameters: Any, owned: dict[str, np.ndarray]) -> lis
         grad = as_float_array(grad, f"{where}: gradient of {pname!r}")
         if grad.shape != value.shape:
             raise ValueError(f"{where}: gradient of {pname!r} has shape {grad.shape}, expected {value.shape}")
-        if not np.isfinite(grad).all():
-            raise NonFiniteError(f"{where}: gradient of {pname!r} contains {describe_non_finite(grad)}")
         params.append((pname, value, grad))
     return params
 
@@ -516,6 +533,8 @@ def checked_function(f: Callable | None = None, *, allow_inf: bool = True, integ
     def apply(f: Callable) -> Callable:
         @functools.wraps(f)
         def wrapper(x: Any) -> Any:
+            if _state.network is not None:  # inside a network's layer: x is checked, warnings are off
+                return f(x)
             x = real_input(x, f"{f.__name__}: x", allow_inf=allow_inf)
             with np.errstate(over="ignore", under="ignore"):
                 out = np.asarray(f(x))

@@ -36,7 +36,7 @@ class Affine:
     """Fully-connected layer ``y = x @ W + b``.
 
     >>> layer = Affine(W=[[1.0, 0.0, -1.0], [2.0, 1.0, 0.0]], b=[0.0, 0.5, 1.0])
-    >>> layer.forward([[1.0, 1.0]])
+    >>> layer.forward(np.array([[1.0, 1.0]]))
     array([[3. , 1.5, 0. ]])
     """
 

@@ -42,25 +42,28 @@ class Perceptron:
 # --8<-- [end:perceptron]
 
 
-def _check_gate_inputs(name, x1, x2):
-    """The two inputs of a gate: real numbers or arrays of one shape (or shapes that broadcast)."""
+def _check_gate_inputs(_, name, x1, x2):
+    """The two inputs of the gate ``name``: real numbers or arrays of one shape (or shapes that broadcast)."""
     x1, x2 = real_input(x1, f"{name}: x1"), real_input(x2, f"{name}: x2")
     try:
         np.broadcast_shapes(x1.shape, x2.shape)
     except ValueError:
         raise ValueError(f"{name}: x1 and x2 must have the same shape, got {x1.shape} and {x2.shape}") from None
-    return (x1, x2), {}
+    return (name, x1, x2), {}
 
 
-# --8<-- [start:gates]
+# --8<-- [start:gate-params]
 GATE_PARAMS = {
     #        weights (w1, w2)  bias b
     "AND": ((1.0, 1.0), -1.5),  # fires only when both inputs are 1: 1 + 1 - 1.5 > 0
     "OR": ((1.0, 1.0), -0.5),  # fires when at least one input is 1
     "NAND": ((-1.0, -1.0), 1.5),  # AND with every sign flipped: fires unless both are 1
 }
+# --8<-- [end:gate-params]
 
 
+@checked_call(_check_gate_inputs)  # x1 and x2: real numbers or arrays of one shape (nnbook/checks.py)
+# --8<-- [start:gates]
 def gate(name, x1, x2):
     """The perceptron ``GATE_PARAMS[name]`` applied to the pairs ``(x1, x2)``."""
     w, b = GATE_PARAMS[name]
@@ -68,19 +71,16 @@ def gate(name, x1, x2):
     return Perceptron(w, b)(x)
 
 
-@checked_call(_check_gate_inputs)
 def AND(x1, x2):
     """1 if both inputs are 1, else 0."""
     return gate("AND", x1, x2)
 
 
-@checked_call(_check_gate_inputs)
 def OR(x1, x2):
     """1 if at least one input is 1, else 0."""
     return gate("OR", x1, x2)
 
 
-@checked_call(_check_gate_inputs)
 def NAND(x1, x2):
     """0 if both inputs are 1, else 1 (NOT AND)."""
     return gate("NAND", x1, x2)
@@ -152,7 +152,7 @@ def train_perceptron(X, t, *, lr=1.0, max_epochs=20):
     errors = []  # mistakes in each epoch
     for _ in range(max_epochs):
         mistakes = 0
-        for x_i, t_i in zip(X, t):
+        for x_i, t_i in zip(X, np.ravel(t)):  # t of shape (N,) or (N, 1)
             y_i = step(x_i @ w + b)
             if y_i != t_i:
                 w += lr * (t_i - y_i) * x_i
