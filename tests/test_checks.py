@@ -249,7 +249,7 @@ def test_layers_that_cannot_train_are_refused():
         def backward(self, dout):
             return dout @ self.W.T
 
-    with pytest.raises(AttributeError, match=r"layers\[0\] \(Forgetful\) has W but no dW"):
+    with pytest.raises(TypeError, match=r"layers\[0\] \(Forgetful\) has W but no dW"):
         Network([Forgetful()])  # refused at once, not at the first step
 
     class OddNames:

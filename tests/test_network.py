@@ -200,7 +200,7 @@ def test_layers_the_network_cannot_train_are_refused():
         def backward(self, dout):
             return dout @ self.W.T
 
-    with pytest.raises(AttributeError, match=r"layers\[0\] \(NoGrad\) has W but no dW"):
+    with pytest.raises(TypeError, match=r"layers\[0\] \(NoGrad\) has W but no dW"):
         Network([NoGrad()]).parameters()
 
     class OddName(NoGrad):

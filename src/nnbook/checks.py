@@ -352,7 +352,7 @@ def refuse_untrainable_layers(layers: list[Any]) -> None:
             continue
         for p in PARAMETER_NAMES:
             if hasattr(layer, p) and not hasattr(layer, "d" + p):
-                raise AttributeError(
+                raise TypeError(
                     f"Network: layers[{i}] ({name}) has {p} but no d{p}: set self.d{p} = None in __init__ "
                     f"and store the gradient there in backward"
                 )
