@@ -56,6 +56,81 @@ def new_figure(width: float = 4.0, height: float = 3.0, **subplots_kw) -> tuple[
 
 
 # ---------------------------------------------------------------------------------------------
+# Primer — math.md: slope and derivative
+# ---------------------------------------------------------------------------------------------
+
+
+_PRIMER_CURVE = "#1f77b4"  # the function
+_PRIMER_TANGENT = "#d62728"  # the tangent at the chosen point
+_PRIMER_SECANT = "#8c8c8c"  # secant lines, lighter as h shrinks
+_PRIMER_STEP = "#ff7f0e"  # the run-and-rise triangle
+
+
+def secant_slopes(f: Callable[[float], float], x: float, hs) -> list[float]:
+    """Slope of the line through ``(x, f(x))`` and ``(x + h, f(x + h))`` for each ``h`` of ``hs``.
+
+    The primer's figure and page use it: as ``h`` shrinks, the slopes approach the derivative at ``x``.
+    """
+    return [(f(x + h) - f(x)) / h for h in hs]
+
+
+@figure("math-slope")
+def _primer_slope() -> Figure:
+    """Left: the line y = 2x + 1 with one run and rise. Right: y = x^2, secants from x = 1, the tangent."""
+    import numpy as np
+
+    fig, (line_ax, curve_ax) = new_figure(8.4, 3.5, ncols=2)
+
+    # Left panel: a straight line has one slope everywhere, rise / run.
+    xs = np.linspace(-0.5, 3.5, 2)
+    line_ax.plot(xs, 2 * xs + 1, color=_PRIMER_CURVE, lw=2)
+    x0, x1 = 1.0, 3.0
+    y0, y1 = 2 * x0 + 1, 2 * x1 + 1
+    line_ax.plot([x0, x1, x1], [y0, y0, y1], color=_PRIMER_STEP, lw=1.8, ls="--")
+    line_ax.scatter([x0, x1], [y0, y1], color=_PRIMER_CURVE, s=36, zorder=3)
+    line_ax.text((x0 + x1) / 2, y0 - 0.35, f"${x1 - x0:g}$", ha="center", va="top", fontsize=12,
+                 color=_PRIMER_STEP)
+    line_ax.text(x1 + 0.12, (y0 + y1) / 2, f"${y1 - y0:g}$", ha="left", va="center", fontsize=12,
+                 color=_PRIMER_STEP)
+    line_ax.text(0.0, 7.4, r"$y = 2x + 1$", fontsize=12, color=_PRIMER_CURVE)
+    line_ax.text(0.0, 5.9, rf"$\dfrac{{{y1 - y0:g}}}{{{x1 - x0:g}}} = {(y1 - y0) / (x1 - x0):g}$", fontsize=12)
+    line_ax.set_xlim(-0.5, 3.9)
+    line_ax.set_ylim(-0.5, 8.2)
+
+    # Right panel: a curve; the secant slope from x = 1 tends to the tangent's slope, 2, as h shrinks.
+    def f(x):
+        return x * x
+
+    a, hs = 1.0, (1.0, 0.5, 0.2)
+    grid = np.linspace(-0.4, 2.6, 200)
+    curve_ax.plot(grid, f(grid), color=_PRIMER_CURVE, lw=2, zorder=2)
+    for k, (h, slope) in enumerate(zip(hs, secant_slopes(f, a, hs))):
+        shade = 0.25 + 0.25 * k  # the larger h, the darker its line
+        curve_ax.plot(grid, f(a) + slope * (grid - a), color=_PRIMER_SECANT, lw=1.1, alpha=1 - shade, zorder=1)
+        curve_ax.scatter([a + h], [f(a + h)], color=_PRIMER_SECANT, s=22, zorder=3)
+        curve_ax.annotate(f"$h = {h:g}$", (a + h, f(a + h)), textcoords="offset points", xytext=(7, -10),
+                          fontsize=10, color="#555555")
+    tangent = secant_slopes(f, a, [1e-6])[0]
+    curve_ax.plot(grid, f(a) + round(tangent, 6) * (grid - a), color=_PRIMER_TANGENT, lw=1.8, zorder=2)
+    curve_ax.scatter([a], [f(a)], color=_PRIMER_TANGENT, s=40, zorder=4)
+    curve_ax.text(-0.3, 4.3, r"$y = x^2$", fontsize=12, color=_PRIMER_CURVE)
+    curve_ax.text(-0.3, 3.5, rf"$y = {round(tangent, 6):g}x - 1$", fontsize=12, color=_PRIMER_TANGENT)
+    curve_ax.set_xlim(-0.4, 2.6)
+    curve_ax.set_ylim(-1.2, 5.0)
+
+    for ax in (line_ax, curve_ax):
+        ax.set_xlabel("$x$", fontsize=12)
+        ax.set_ylabel("$y$", fontsize=12, rotation=0, labelpad=8)
+        ax.grid(alpha=0.3)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    fig.patch.set_facecolor("white")
+    fig.tight_layout()
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
 # Part 1 — chapters 2-4: perceptron, XOR wall, multi-layer perceptron
 # ---------------------------------------------------------------------------------------------
 
