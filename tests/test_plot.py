@@ -27,3 +27,16 @@ def test_the_slope_figure_is_registered_and_renders_the_same_svg_every_time():
 def test_an_unknown_figure_name_is_refused_with_the_known_names():
     with pytest.raises(KeyError, match="math-slope"):
         plot.render_svg("no-such-figure")
+
+
+def test_the_two_paths_graph_adds_the_derivatives_arriving_at_b():
+    # f = (a + b) b = ab + b^2: df/da = b, df/db = a + 2b, the two arrivals at b being s and b
+    g = plot.two_paths_gradients(2.0, 3.0)
+    assert (g["s"], g["f"], g["df/da"]) == (5.0, 15.0, 3.0)
+    assert (g["df/db direct"], g["df/db via s"], g["df/db"]) == (5.0, 3.0, 8.0)
+    g = plot.two_paths_gradients(-1.5, 0.5)
+    assert g["df/da"] == pytest.approx(0.5) and g["df/db"] == pytest.approx(-1.5 + 2 * 0.5)
+
+
+def test_the_two_paths_figure_renders():
+    assert "<svg" in plot.render_svg("math-two-paths")

@@ -130,6 +130,74 @@ def _primer_slope() -> Figure:
     return fig
 
 
+def two_paths_gradients(a: float, b: float) -> dict[str, float]:
+    """The primer's graph s = a + b, f = s * b, run forward and then backward with the boxes' local rules.
+
+    The x box sends the arriving derivative times the other input to each input; the + box passes it on
+    unchanged; b, used by both boxes, adds what arrives along its two paths.
+    """
+    s = a + b
+    f = s * b
+    df = 1.0
+    ds, db_direct = df * b, df * s  # x box
+    da, db_via_s = ds, ds  # + box
+    return {"s": s, "f": f, "df/ds": ds, "df/da": da, "df/db direct": db_direct, "df/db via s": db_via_s,
+            "df/db": db_direct + db_via_s}
+
+
+@figure("math-two-paths")
+def _primer_two_paths() -> Figure:
+    """The graph s = a + b, f = s * b: values forward (black), derivatives of f backward (red); b adds two."""
+    import numpy as np
+    from matplotlib.patches import Circle
+
+    a, b = 2.0, 3.0
+    g = two_paths_gradients(a, b)
+    fwd, bwd = "#222222", _PRIMER_TANGENT
+    radius = 0.36
+    nodes = {"a": (0.4, 2.3), "b": (0.4, -0.1), "add": (2.8, 1.9), "mul": (5.3, 1.1)}
+    labels = {"a": "$a$", "b": "$b$", "add": "$+$", "mul": r"$\times$"}
+
+    fig, ax = new_figure(7.6, 3.4)
+    for key, (cx, cy) in nodes.items():
+        box = key in ("add", "mul")
+        ax.add_patch(Circle((cx, cy), radius, facecolor="#eef3fb" if box else "white", edgecolor=_PRIMER_CURVE,
+                            lw=1.5))
+        ax.text(cx, cy, labels[key], ha="center", va="center", fontsize=14)
+
+    def rim(centre, toward):
+        d = np.subtract(toward, centre)
+        return tuple(np.add(centre, d * radius / np.hypot(*d)))
+
+    def edge(start, end, value, grad, at=0.5, off=0.27):
+        """An arrow from ``start`` to ``end``: its value written above it (black), df/d(value) below (red)."""
+        tail = rim(start, end) if start in nodes.values() else start
+        head = rim(end, start) if end in nodes.values() else end
+        ax.annotate("", xy=head, xytext=tail, arrowprops={"arrowstyle": "-|>", "color": fwd, "lw": 1.3,
+                                                          "shrinkA": 0, "shrinkB": 1})
+        d = np.subtract(end, start) / np.hypot(*np.subtract(end, start))
+        normal = np.array([-d[1], d[0]])  # to the left of the arrow: above it for arrows going right
+        middle = np.add(start, np.subtract(end, start) * at)
+        ax.text(*(middle + off * normal), value, ha="center", va="center", fontsize=11, color=fwd)
+        ax.text(*(middle - off * normal), grad, ha="center", va="center", fontsize=11, color=bwd)
+
+    edge(nodes["a"], nodes["add"], f"${a:g}$", f"${g['df/da']:g}$")
+    edge(nodes["b"], nodes["add"], f"${b:g}$", f"${g['df/db via s']:g}$", at=0.45)
+    edge(nodes["b"], nodes["mul"], f"${b:g}$", f"${g['df/db direct']:g}$", at=0.55)
+    edge(nodes["add"], nodes["mul"], f"$s = {g['s']:g}$", f"${g['df/ds']:g}$", off=0.32)
+    edge(nodes["mul"], (7.2, 1.1), f"$f = {g['f']:g}$", "$1$", at=0.55)
+    ax.annotate("", xy=(5.2, 2.6), xytext=(6.4, 2.6), arrowprops={"arrowstyle": "-|>", "color": bwd, "lw": 1.3})
+    ax.text(6.5, 2.6, r"$\partial f / \partial(\cdot)$", ha="left", va="center", fontsize=11, color=bwd)
+    ax.text(0.4, -0.6, rf"$\dfrac{{\partial f}}{{\partial b}} = {g['df/db direct']:g} + {g['df/db via s']:g}"
+            rf" = {g['df/db']:g}$", ha="center", va="top", fontsize=12, color=bwd)
+    ax.set_xlim(-0.4, 7.9)
+    ax.set_ylim(-1.6, 2.9)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    fig.patch.set_facecolor("white")
+    return fig
+
+
 # ---------------------------------------------------------------------------------------------
 # Part 1 — chapters 2-4: perceptron, XOR wall, multi-layer perceptron
 # ---------------------------------------------------------------------------------------------
