@@ -21,7 +21,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
@@ -174,7 +174,8 @@ def test_every_page_renders_math_without_errors_or_foreign_requests(site, watche
 
 
 @pytest.mark.parametrize(("start", "twin", "title"), [("/01-roadmap/", "/en/01-roadmap/", "A map of the book"),
-                                                     ("/en/01-roadmap/", "/01-roadmap/", "この本の地図")])
+                                                     ("/en/01-roadmap/", "/01-roadmap/", "この本の地図"),
+                                                     ("/math/", "/en/math/", "The math you need")])
 def test_language_switcher_reaches_the_twin(watched, start, twin, title):
     page = watched.goto(start)
     lang = "en" if twin.startswith("/en/") else "ja"
@@ -184,6 +185,16 @@ def test_language_switcher_reaches_the_twin(watched, start, twin, title):
     page.wait_for_load_state("networkidle")
     assert page.locator("article h1").first.inner_text().replace("¶", "").strip() == title
     assert not watched.errors and not watched.foreign, watched.errors + watched.foreign
+
+
+@pytest.mark.parametrize(("path", "before", "after"), [("/math/", "/", "/01-roadmap/"),
+                                                       ("/en/math/", "/en/", "/en/01-roadmap/")])
+def test_the_primer_comes_between_the_home_page_and_chapter_1(watched, path, before, after):
+    """mkdocs.yml's nav puts math.md before chapter 1 (file order alone would put it last)."""
+    page = watched.goto(path)
+    links = {kind: urljoin(page.url, page.locator(f"a.md-footer__link--{kind}").get_attribute("href"))
+             for kind in ("prev", "next")}
+    assert links == {"prev": watched.base + before, "next": watched.base + after}
 
 
 @pytest.mark.parametrize(
