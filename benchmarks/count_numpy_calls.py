@@ -126,11 +126,12 @@ def count_numpy_calls(run: Callable[[], object]) -> tuple[collections.Counter[st
     real_asarray = np.asarray
     np.asarray = _counted_asarray
     _counter.active = True
+    previous = sys.getprofile()
     sys.setprofile(_counter.profile)
     try:
         run()
     finally:
-        sys.setprofile(None)
+        sys.setprofile(previous)
         _counter.active = False
         np.asarray = real_asarray
     return collections.Counter(_counter.by_name), collections.Counter(_counter.by_caller)
