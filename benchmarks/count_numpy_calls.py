@@ -1,8 +1,9 @@
 """How many NumPy calls does one training step make? (appendix A2, "Where the time goes")
 
 Counts the calls into NumPy of one step of the XOR network (2-4-1, sigmoid, binary cross-entropy,
-SGD with momentum 0.9, four samples), through the public API exactly as ``nnbook.train`` makes it:
-``network.forward``, ``loss.forward``, ``network.backward(..., input_grad=False)``, ``optimizer.step``.
+SGD with momentum 0.9, four samples, full batch) inside ``nnbook.train``, the way appendix A2's
+benchmark times it: the calls of ``train(..., epochs=2)`` minus those of ``train(..., epochs=1)``, so
+that what ``train`` does once per call cancels out.
 
 A call is counted once, at the outermost level, whatever NumPy does inside it:
 
@@ -12,7 +13,7 @@ A call is counted once, at the outermost level, whatever NumPy does inside it:
   seen by ``__array_ufunc__`` / ``__array_function__`` of an ndarray subclass that every array of the
   step is a view of (``np.asarray`` is swapped for a version that keeps the subclass while counting).
 
-The step is run twice first, uncounted, so that the optimizer's velocities exist as in every later step.
+Two warm-up epochs, uncounted, make the optimizer's velocities exist, as in every later step.
 
     python benchmarks/count_numpy_calls.py          # the total, by NumPy name and by nnbook caller
 """
@@ -142,9 +143,13 @@ def counted(array) -> np.ndarray:
     return np.asanyarray(array).view(_Counted)
 
 
-def xor_step() -> Callable[[], None]:
-    """One training step of the XOR 2-4-1 network, as ``nnbook.train`` makes it, on counted arrays."""
-    from nnbook import SGD, BCELoss, make_mlp, truth_table
+def xor_training() -> Callable[[int], None]:
+    """``run(epochs)``: ``nnbook.train`` of the XOR 2-4-1 network (full batch) on counted arrays.
+
+    Each call continues from where the last one stopped (the same network and optimizer); two warm-up
+    epochs, not counted, make the optimizer's velocities exist, as in every later step.
+    """
+    from nnbook import SGD, BCELoss, make_mlp, train, truth_table
 
     X, T = (counted(a) for a in truth_table("xor"))
     network = make_mlp([2, 4, 1], activation="sigmoid", init="xavier", rng=0)
@@ -154,30 +159,42 @@ def xor_step() -> Callable[[], None]:
                 setattr(layer, name, counted(getattr(layer, name)))
     loss, optimizer = BCELoss(), SGD(lr=0.5, momentum=0.9)
 
-    def step() -> None:
-        y = network.forward(X)
-        loss.forward(y, T)
-        network.backward(loss.backward(), input_grad=False)
-        optimizer.step(network.parameters())
+    def run(epochs: int) -> None:
+        train(network, loss, optimizer, X, T, epochs=epochs)
 
     real_asarray = np.asarray
     np.asarray = lambda a, *args, **kwargs: _wrap(np.asanyarray(a, *args, **kwargs))
     try:
-        step()  # warm-up steps, not counted: afterwards the velocities exist, as in every later step
-        step()
+        run(2)
     finally:
         np.asarray = real_asarray
-    return step
+    return run
+
+
+def calls_per_step() -> tuple[collections.Counter[str], collections.Counter[str], int]:
+    """The NumPy calls of one training step (one more epoch, full batch) inside ``nnbook.train``.
+
+    The count of ``train(..., epochs=2)`` minus that of ``train(..., epochs=1)``, so that what ``train``
+    does once per call (checking its arguments) cancels out. Returns the calls by NumPy name, by
+    caller, and the total of one ``train(..., epochs=1)`` call.
+    """
+    run = xor_training()
+    one_name, one_caller = count_numpy_calls(lambda: run(1))
+    two_name, two_caller = count_numpy_calls(lambda: run(2))
+    two_name.subtract(one_name)
+    two_caller.subtract(one_caller)
+    return +two_name, +two_caller, sum(one_name.values())
 
 
 def main() -> None:
-    by_name, by_caller = count_numpy_calls(xor_step())
-    print(f"NumPy calls in one training step of the XOR 2-4-1 network: {sum(by_name.values())}")
+    by_name, by_caller, one_call = calls_per_step()
+    print(f"NumPy calls per training step of the XOR 2-4-1 network in nnbook.train: {sum(by_name.values())}")
+    print(f"(one call train(..., epochs=1) makes {one_call}: a step plus what train does once per call)")
+    checks = sum(n for name, n in by_caller.items() if name.startswith(CHECK_FILES) or ":_require" in name)
+    print(f"of which made by the checks ({', '.join(CHECK_FILES)}, losses' _require_*): {checks}")
     print("\nby NumPy name:")
     for name, n in by_name.most_common():
         print(f"  {n:4d}  {name}")
-    checks = sum(n for name, n in by_caller.items() if name.startswith(CHECK_FILES) or ":_require" in name)
-    print(f"of which made by the checks ({', '.join(CHECK_FILES)}, losses' _require_*): {checks}")
     print("\nby nnbook caller (file:function):")
     for name, n in by_caller.most_common():
         print(f"  {n:4d}  {name}")
