@@ -332,7 +332,10 @@ LABELS = {
 
 
 def goals(report: dict, lang: str) -> list[str]:
-    """The performance goals of the project, each with the measured ratio and whether it is met."""
+    """The performance goals of the project (CONTRIBUTING.md), each with the measured ratio and whether it is met.
+
+    Printed with the terminal table for maintainers; the Markdown that appendix A2 includes leaves them out.
+    """
     sec = report["seconds"]
     text = {
         "en": ("{net} {dtype}: at least 5x faster than PyTorch: {r:.2f}x", "{net} {dtype}: no slower than PyTorch: "
@@ -374,7 +377,8 @@ def markdown(report: dict, lang: str) -> str:
         lines.append(f"| {net} | {batch} | {dtype_name} | {format_time(nb)} | {format_time(th)} "
                      f"| {format_time(fl)} | {ratio(th, nb)} | {ratio(nb, fl)} |")
     torch_version = report["versions"].get("torch") or "–"
-    lines += [""] + goals(report, lang) + [
+    lines += [
+        "",
         f"{lab['measured']}: {m['cpu']} ({m['cores']} cores), {m['os']}, Python {m['python']}, "
         f"NumPy {report['versions']['numpy']} ({report['versions']['blas']}), PyTorch {torch_version}; "
         f"{lab['threads']}: {report['threads']}; {lab['median'].format(n=report['repeats'])}; "
