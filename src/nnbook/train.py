@@ -205,7 +205,8 @@ def train_xor(
 ) -> XORRun:
     """Train a 2-``hidden``-1 MLP on XOR with ``XOR_RECIPE`` (options override it) and ``seed``.
 
-    The seed fixes the initial weights, so the same seed and recipe give the same run bit for bit.
+    The seed fixes the initial weights, so the same seed and recipe give the same run (on one machine;
+    another BLAS kernel may change the last bits of the loss, never the epochs or the solved verdict).
 
     Examples
     --------
