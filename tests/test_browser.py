@@ -317,3 +317,18 @@ def test_offline_build_works_from_file_urls(browser, offline_site):
     page.wait_for_url((offline_site / "en" / "01-roadmap.html").as_uri())
     assert not errors and not foreign, errors + foreign
     context.close()
+
+
+@pytest.mark.parametrize("start", ["/06-affine-layer/", "/en/06-affine-layer/"])
+def test_copied_class_listing_pastes_into_the_plain_repl(watched, start, tmp_path):
+    """The classic REPL (python3 -i with piped input behaves the same) ends a block at a blank line:
+    the copy button drops blank lines inside blocks, so the listing of Affine defines the class."""
+    page = watched.goto(start)
+    block = page.locator("div.highlight:not(.output)", has_text="class Affine:").first
+    code = copy_block(page, block)
+    assert "def backward" not in code and "def forward" in code  # ch. 6 shows forward only
+    session = "import numpy as np\n" + code + "\nprint(Affine(np.eye(2), np.zeros(2)).forward(np.ones((1, 2))))\n"
+    result = subprocess.run([sys.executable, "-q", "-i"], input=session, capture_output=True, text=True, timeout=60,
+                            cwd=tmp_path)
+    assert "Error" not in result.stderr, result.stderr
+    assert "[[1. 1.]]" in result.stdout + result.stderr, (result.stdout, result.stderr)
