@@ -332,3 +332,14 @@ def test_copied_class_listing_pastes_into_the_plain_repl(watched, start, tmp_pat
                             cwd=tmp_path)
     assert "Error" not in result.stderr, result.stderr
     assert "[[1. 1.]]" in result.stdout + result.stderr, (result.stdout, result.stderr)
+
+
+def test_every_page_names_its_search_dialog_and_figures(site):
+    """hooks/a11y.py worked on every built page (if Material or nbconvert change their markup, it would not)."""
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 30
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "No description has been provided for this image" not in html, page
+        if 'data-md-component="search"' in html:
+            assert 'role="dialog" aria-label=' in html, page
