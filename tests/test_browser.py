@@ -6,7 +6,8 @@ visible, no console errors, no third-party request (every page, both languages);
 leads to the twin page; Japanese and English search terms find their pages; the copy button of a code
 block yields code that runs (no prompts, no output lines). Screenshots go to screenshots/ (git-ignored).
 
-NNBOOK_SITE_DIR=<dir> tests a site already built (e.g. by `mkdocs build`) instead of building one.
+The builds are the session fixtures ``site`` and ``offline_site`` of conftest.py (shared with
+test_links.py); NNBOOK_SITE_DIR=<dir> tests a site already built (e.g. by `mkdocs build`) instead.
 Skipped when /usr/bin/chromium is missing, unless NNBOOK_REQUIRE_BROWSER=1 (set by .ci/run in CI).
 Never downloads a browser: ``executable_path`` points at the Debian package.
 """
@@ -48,25 +49,6 @@ sync_api = pytest.importorskip("playwright.sync_api")
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    if os.environ.get("NNBOOK_SITE_DIR"):  # a site already built from this tree (saves a build)
-        return Path(os.environ["NNBOOK_SITE_DIR"]).resolve()
-    out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    # Not --strict: .ci/run does the strict build; here the pages only have to exist.
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -260,20 +242,6 @@ def test_screenshot(watched, path):
 
 
 # ---- offline build (NNBOOK_OFFLINE=true): opened from file://, no server --------------------------
-
-
-@pytest.fixture(scope="module")
-def offline_site(tmp_path_factory) -> Path:
-    if os.environ.get("NNBOOK_OFFLINE_SITE_DIR"):
-        return Path(os.environ["NNBOOK_OFFLINE_SITE_DIR"]).resolve()
-    out = tmp_path_factory.mktemp("offline")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NNBOOK_OFFLINE": "true"}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
-    )
-    assert result.returncode == 0, result.stderr
-    return out
 
 
 def test_offline_build_works_from_file_urls(browser, offline_site):
