@@ -14,8 +14,8 @@ The notebooks are generated from the chapter pages by ``tests/nnbook_notebooks.p
    mkdocs.yml, the one place the repository is named. Nothing is added to the page sources, so the docs
    tests and the parity test see the pages as written.
 3. Keeps notebook pages free of third-party requests and light: mkdocs-jupyter's template always emits a
-   MathJax loader (cdnjs) and a mermaid module loader (cdnjs); both are removed (the site's own KaTeX
-   renders the math of markdown cells: docs/assets/javascripts/katex-init.js). The ~600 KB of JupyterLab
+   MathJax loader (cdnjs) and a mermaid module loader (cdnjs); both are removed (hooks/katex_render.py
+   renders the math of markdown cells at build time). The ~600 KB of JupyterLab
    CSS that every notebook page carries inline is written once to ``assets/notebooks/notebook.css`` and
    linked instead (the edit button of a notebook page leads to its chapter page).
 4. Keeps mkdocs-jupyter's cache (``cache: true``) working under i18n (see ``on_post_build``).
