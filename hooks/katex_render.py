@@ -131,6 +131,7 @@ class _Node:
 
 _node = _Node()
 _cache: dict = {"entries": None, "dirty": False, "version": None}
+_counts = {"formulas": 0, "rendered": 0}  # formulas of this build (one language), for the log
 
 
 def _katex_version() -> str:
@@ -169,6 +170,8 @@ def render_all(formulas: list[tuple[str, bool]], where: str) -> list[str]:
     entries = _entries()
     keys = [_key(tex, display) for tex, display in formulas]
     missing = sorted({k: (tex, display) for k, (tex, display) in zip(keys, formulas) if k not in entries}.items())
+    _counts["rendered"] += len(missing)
+    _counts["formulas"] += len(formulas)
     if missing:
         answers = _node.render([{"tex": tex, "display": display} for _, (tex, display) in missing])
         if _node.version != _cache["version"]:
@@ -259,6 +262,9 @@ def _save_cache() -> None:
 
 
 def on_post_build(config) -> None:
+    log.info("KaTeX: %d formula(s) on the pages, %d distinct one(s) rendered by Node, the rest from .cache/katex",
+             _counts["formulas"], _counts["rendered"])
+    _counts.update(formulas=0, rendered=0)
     _save_cache()
 
 
