@@ -11,9 +11,11 @@
 
 let katex;
 try {
-  katex = require("katex");
+  // KaTeX's own dist/katex.min.js (npm package katex, MIT), vendored next to this script; the site serves
+  // the CSS and fonts of the same version (docs/assets/katex; tests/test_katex.py checks the versions).
+  katex = require(require("path").join(__dirname, "vendor", "katex.min.js"));
 } catch (error) {
-  process.stderr.write(`cannot load the npm package katex (${error.message}); run \`npm ci\` in the repository\n`);
+  process.stderr.write(`cannot load hooks/vendor/katex.min.js (${error.message})\n`);
   process.exit(3);
 }
 const readline = require("readline");

