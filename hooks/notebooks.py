@@ -14,11 +14,17 @@ The notebooks are generated from the chapter pages by ``tests/nnbook_notebooks.p
    mkdocs.yml, the one place the repository is named. Nothing is added to the page sources, so the docs
    tests and the parity test see the pages as written.
 3. Keeps notebook pages free of third-party requests and light: mkdocs-jupyter's template always emits a
-   MathJax loader (cdnjs) and a mermaid module loader (cdnjs); both are removed (the site's own KaTeX
-   renders the math of markdown cells: docs/assets/javascripts/katex-init.js). The ~600 KB of JupyterLab
+   MathJax loader (cdnjs) and a mermaid module loader (cdnjs); both are removed (hooks/katex_render.py
+   renders the math of markdown cells at build time). The ~600 KB of JupyterLab
    CSS that every notebook page carries inline is written once to ``assets/notebooks/notebook.css`` and
    linked instead (the edit button of a notebook page leads to its chapter page).
 4. Keeps mkdocs-jupyter's cache (``cache: true``) working under i18n (see ``on_post_build``).
+5. Gives the notebook pages' headings the chapter's explicit IDs, and the table of contents links to
+   them. nbconvert derives a heading's id from its text and drops what is not ASCII, so every Japanese
+   heading had ``id=""``, while mkdocs-jupyter's table of contents (made by Python-Markdown's toc) links
+   to ``#_1``, ``#_2``...: no entry of a Japanese notebook's contents led anywhere. The generated
+   notebooks keep each heading's ID as ``<a id="..."></a>`` in the heading; that ID becomes the
+   heading's (the same in both languages, like the chapter pages'), else the contents' own id is used.
 """
 
 from __future__ import annotations
@@ -54,6 +60,9 @@ LABELS = {
 STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 MODULE_SCRIPT = re.compile(r'<script type="module">.*?</script>', re.S)
+HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)</h\1>', re.S)
+HEADING_ID = re.compile(r'\s*<a id="([^"]+)"></a>')
+ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="#[^"]*">')
 REMOTE_SCRIPT = re.compile(r'<script[^>]*\bsrc="(?:https?:)?//[^"]*"[^>]*>\s*</script>')
 
 _css: dict[str, str] = {}  # digest -> css, every distinct inline stylesheet seen in this build
@@ -189,6 +198,7 @@ def on_page_content(html: str, page, config, files) -> str:
         return ""
 
     html = STYLE.sub(take, html)
+    html = _heading_ids(html, page)
     up = "../" * page.url.count("/")
     link = f'<link rel="stylesheet" href="{up}{CSS_PATH}">' if styles else ""
     _write_css(config)
@@ -198,6 +208,31 @@ def on_page_content(html: str, page, config, files) -> str:
     links = _links(page.file, page.file, config, chapter=chapter) if chapter is not None else ""
     html = re.sub(r"(</h1>)", lambda m: m[1] + links, html, count=1) if links else html
     return link + html
+
+
+# 5. Heading IDs of notebook pages, and the table of contents that links to them.
+def _heading_ids(html: str, page) -> str:
+    def flat(items):
+        for item in items:
+            yield item
+            yield from flat(item.children)
+
+    entries = list(flat(getattr(page, "toc", None) or []))
+    headings = list(HEADING.finditer(html))
+    if len(entries) != len(headings):  # not the headings the contents were made from: leave both alone
+        return html
+    out, end = [], 0
+    for entry, match in zip(entries, headings):
+        level, own, inner = match[1], match[2], match[3]
+        explicit = HEADING_ID.search(inner)
+        ident = explicit[1] if explicit else own or entry.id
+        if explicit:
+            inner = inner[: explicit.start()] + inner[explicit.end() :]
+        inner = ANCHOR_LINK.sub(f'<a class="anchor-link" href="#{ident}">', inner)
+        entry.id = ident
+        out += [html[end : match.start()], f'<h{level} id="{ident}">{inner}</h{level}>']
+        end = match.end()
+    return "".join(out) + html[end:]
 
 
 def _write_css(config) -> None:

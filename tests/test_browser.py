@@ -2,11 +2,12 @@
 
 The site is built into a temporary folder and served on 127.0.0.1. Every request to any other host is
 recorded and blocked (nothing leaves the machine). Checks: formulas rendered by KaTeX and no raw TeX
-visible, no console errors, no third-party request (every page, both languages); the language switcher
+visible (with JavaScript on, and off: the math is rendered at build time), no console errors, no third-party request (every page, both languages); the language switcher
 leads to the twin page; Japanese and English search terms find their pages; the copy button of a code
 block yields code that runs (no prompts, no output lines). Screenshots go to screenshots/ (git-ignored).
 
-NNBOOK_SITE_DIR=<dir> tests a site already built (e.g. by `mkdocs build`) instead of building one.
+The builds are the session fixtures ``site`` and ``offline_site`` of conftest.py (shared with
+test_links.py); NNBOOK_SITE_DIR=<dir> tests a site already built (e.g. by `mkdocs build`) instead.
 Skipped when /usr/bin/chromium is missing, unless NNBOOK_REQUIRE_BROWSER=1 (set by .ci/run in CI).
 Never downloads a browser: ``executable_path`` points at the Debian package.
 """
@@ -48,25 +49,6 @@ sync_api = pytest.importorskip("playwright.sync_api")
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    if os.environ.get("NNBOOK_SITE_DIR"):  # a site already built from this tree (saves a build)
-        return Path(os.environ["NNBOOK_SITE_DIR"]).resolve()
-    out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    # Not --strict: .ci/run does the strict build; here the pages only have to exist.
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -143,15 +125,8 @@ def test_every_page_renders_math_without_errors_or_foreign_requests(site, watche
     problems = []
     for k, path in enumerate(pages):
         # The first page waits for the network to go quiet (template requests, search worker); the
-        # others wait for the load event, by which time KaTeX has run (it renders on document$).
+        # others wait for the load event. The math is HTML made at build time (hooks/katex_render.py).
         page = watched.goto(path, wait_until="networkidle" if k == 0 else "load")
-        try:  # on a loaded machine KaTeX may still be running: give it a moment, then judge what is there
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('.arithmatex')].every(e => e.querySelector('.katex'))",
-                timeout=5_000,
-            )
-        except sync_api.TimeoutError:
-            pass
         state = page.evaluate(
             """() => {
               const math = [...document.querySelectorAll('.arithmatex')];
@@ -171,6 +146,48 @@ def test_every_page_renders_math_without_errors_or_foreign_requests(site, watche
         watched.errors.clear()
         watched.foreign.clear()
     assert not problems, "\n".join(problems)
+
+
+# What a page shows before (or without) any script: formulas rendered at build time, none left as TeX.
+NO_SCRIPT_STATE = r"""() => {
+  const article = document.querySelector('article');
+  const clone = article.cloneNode(true);
+  clone.querySelectorAll('pre, code, script, style, .katex').forEach(e => e.remove());
+  const text = clone.textContent;
+  const katex = [...document.querySelectorAll('.katex')];
+  const mathml = document.querySelector('.katex .katex-mathml');
+  const glyph = document.querySelector('.katex .katex-html');
+  return {
+    katex: katex.length,
+    unrendered: [...document.querySelectorAll('.arithmatex')].filter(e => !e.querySelector('.katex')).length,
+    errors: document.querySelectorAll('.katex-error').length,
+    leftover: (text.match(/\\\(|\\\[|\$\$|\$[^$\s][^$]{0,80}\$/g) || []).slice(0, 5),
+    // KaTeX's CSS applies: the MathML copy is hidden, the HTML copy has a size
+    mathmlHidden: mathml ? getComputedStyle(mathml).position === 'absolute' : null,
+    width: glyph ? glyph.getBoundingClientRect().width : 0,
+  };
+}"""
+
+
+@pytest.mark.parametrize(
+    "path", ["/10-backpropagation/", "/en/10-backpropagation/", "/notebooks/10-backpropagation/", "/en/notebooks/10-backpropagation/"]
+)
+def test_math_is_rendered_without_javascript(browser, server, path):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        host = urlsplit(server).netloc
+        foreign: list[str] = []
+        page.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).netloc in (host, "")
+                   else (foreign.append(route.request.url), route.abort()))
+        page.goto(server + path, wait_until="load")
+        state = page.evaluate(NO_SCRIPT_STATE)
+    finally:
+        context.close()
+    assert state["katex"] > 10, state
+    assert state["unrendered"] == 0 and state["errors"] == 0 and not state["leftover"], state
+    assert state["mathmlHidden"] and state["width"] > 0, state
+    assert not foreign, foreign
 
 
 @pytest.mark.parametrize(("start", "twin", "title"), [("/01-roadmap/", "/en/01-roadmap/", "A map of the book"),
@@ -273,20 +290,6 @@ def test_screenshot(watched, path):
 # ---- offline build (NNBOOK_OFFLINE=true): opened from file://, no server --------------------------
 
 
-@pytest.fixture(scope="module")
-def offline_site(tmp_path_factory) -> Path:
-    if os.environ.get("NNBOOK_OFFLINE_SITE_DIR"):
-        return Path(os.environ["NNBOOK_OFFLINE_SITE_DIR"]).resolve()
-    out = tmp_path_factory.mktemp("offline")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NNBOOK_OFFLINE": "true"}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
-    )
-    assert result.returncode == 0, result.stderr
-    return out
-
-
 def test_offline_build_works_from_file_urls(browser, offline_site):
     context = browser.new_context()
     page = context.new_page()
@@ -317,3 +320,29 @@ def test_offline_build_works_from_file_urls(browser, offline_site):
     page.wait_for_url((offline_site / "en" / "01-roadmap.html").as_uri())
     assert not errors and not foreign, errors + foreign
     context.close()
+
+
+@pytest.mark.parametrize("start", ["/06-affine-layer/", "/en/06-affine-layer/"])
+def test_copied_class_listing_pastes_into_the_plain_repl(watched, start, tmp_path):
+    """The classic REPL (python3 -i with piped input behaves the same) ends a block at a blank line:
+    the copy button drops blank lines inside blocks, so the listing of Affine defines the class."""
+    page = watched.goto(start)
+    block = page.locator("div.highlight:not(.output)", has_text="class Affine:").first
+    code = copy_block(page, block)
+    assert "def backward" not in code and "def forward" in code  # ch. 6 shows forward only
+    session = "import numpy as np\n" + code + "\nprint(Affine(np.eye(2), np.zeros(2)).forward(np.ones((1, 2))))\n"
+    result = subprocess.run([sys.executable, "-q", "-i"], input=session, capture_output=True, text=True, timeout=60,
+                            cwd=tmp_path)
+    assert "Error" not in result.stderr, result.stderr
+    assert "[[1. 1.]]" in result.stdout + result.stderr, (result.stdout, result.stderr)
+
+
+def test_every_page_names_its_search_dialog_and_figures(site):
+    """hooks/a11y.py worked on every built page (if Material or nbconvert change their markup, it would not)."""
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 30
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "No description has been provided for this image" not in html, page
+        if 'data-md-component="search"' in html:
+            assert 'role="dialog" aria-label=' in html, page
