@@ -598,7 +598,7 @@ def _run_block(page: Page, fence: Fence) -> list[str]:
         if _norm_lines(expected_exc) != _norm_lines(actual_exc):
             problems.append(
                 f"{page.rel}:{shown.line}: wrong exception\n{_diff(expected_exc, actual_exc)}\n"
-                f"{_format_exc(raised, filename)}"
+                f"{_format_exc(raised, filename, _origins(page, fence))}"
             )
     if shown is None:
         if printed.strip():
@@ -628,7 +628,7 @@ def _raised(page: Page, fence: Fence, exc: BaseException, filename: str) -> str:
     """``page:line: the block raised`` + traceback; a line of included code also names its file (GAP 6)."""
     if isinstance(exc, SystemExit):
         return f"{page.rel}:{fence.line}: the block called sys.exit({exc.code!r}); a page must not exit"
-    origins = _expander(_root()).origins(fence.body, fence.code, page.rel, fence.line + 1)
+    origins = _origins(page, fence)
     lineno = None
     for frame in traceback.extract_tb(exc.__traceback__):
         if frame.filename == filename:
@@ -637,16 +637,25 @@ def _raised(page: Page, fence: Fence, exc: BaseException, filename: str) -> str:
     if lineno is not None and lineno <= len(origins):
         file, line = origins[lineno - 1]
         head = f"{page.rel}:{line}" if file == page.rel else f"{page.rel}:{fence.line} (in {file}:{line}, included)"
-    return f"{head}: the block raised\n{_format_exc(exc, filename)}"
+    return f"{head}: the block raised\n{_format_exc(exc, filename, origins)}"
 
 
-def _format_exc(exc: BaseException, filename: str) -> str:
+def _origins(page: Page, fence: Fence) -> list[tuple[str, int]]:
+    return _expander(_root()).origins(fence.body, fence.code, page.rel, fence.line + 1)
+
+
+def _format_exc(exc: BaseException, filename: str, origins: list[tuple[str, int]] | None = None) -> str:
+    """The traceback from the block's first frame on; the block's frames name the page or source line."""
     tbe = traceback.TracebackException.from_exception(exc)
     frames = list(tbe.stack)
-    for k, frame in enumerate(frames):
-        if frame.filename == filename:
-            tbe.stack = traceback.StackSummary.from_list(frames[k:])
-            break
+    start = next((k for k, frame in enumerate(frames) if frame.filename == filename), 0)
+    shown = []
+    for frame in frames[start:]:
+        if origins and frame.filename == filename and frame.lineno and frame.lineno <= len(origins):
+            file, line = origins[frame.lineno - 1]
+            frame = traceback.FrameSummary(file, line, frame.name, lookup_line=False, line=frame.line)
+        shown.append(frame)
+    tbe.stack = traceback.StackSummary.from_list(shown)
     return _indent("".join(tbe.format()))
 
 
