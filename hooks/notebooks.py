@@ -19,6 +19,7 @@ The notebooks are generated from the chapter pages by ``tests/nnbook_notebooks.p
    CSS that every notebook page carries inline is written once to ``assets/notebooks/notebook.css`` and
    linked instead (the edit button of a notebook page leads to its chapter page).
 4. Keeps mkdocs-jupyter's cache (``cache: true``) working under i18n (see ``on_post_build``).
+5. Makes that cache's key cover the package too (see ``on_config``).
 """
 
 from __future__ import annotations
@@ -76,6 +77,33 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_pre_build(config) -> None:
     _css.clear()
+
+
+# 5. mkdocs-jupyter's cache key hashes the notebook file and the plugin's options only (no upstream issue
+# found), so a warm build reused the outputs of a notebook that a change to src/nnbook broke, and
+# `mkdocs build --strict` passed. The key also hashes the package's source.
+def package_digest(root) -> str:
+    from pathlib import Path
+
+    digest = hashlib.sha256()
+    for path in sorted((Path(root) / "src" / "nnbook").rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def on_config(config):
+    from mkdocs_jupyter import plugin
+
+    root = os.path.dirname(os.path.abspath(config["config_file_path"]))
+    original = getattr(plugin._compute_cache_key, "__wrapped__", plugin._compute_cache_key)
+
+    def cache_key(nb_path, jupyter_config, exec_nb):
+        key = original(nb_path, jupyter_config, exec_nb)
+        return hashlib.sha256(f"{key}:{package_digest(root)}".encode()).hexdigest()
+
+    cache_key.__wrapped__ = original
+    plugin._compute_cache_key = cache_key
+    return config
 
 
 # 4. mkdocs-jupyter's cache (cache: true) evicts, after each build, the entries that build did not use;

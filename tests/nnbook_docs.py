@@ -159,10 +159,11 @@ def _prepare_fence(token, expander: SnippetExpander) -> None:
             token.content = expander.expand(token.content)
         except Exception as exc:  # a missing file or section: reported by the fence's item
             token.meta["include_error"] = f"{type(exc).__name__}: {exc}"
+    # Info strings the library reads the same way with either --markdown-docs-syntax:
     if lang in PYTHON_LANGS and "no-run" in classes:
-        token.info = "{.python .no-run notest}"  # shown only; page rules check its reason
+        token.info = "python no-run notest"  # shown only; page rules check its reason
     elif lang == "pycon":
-        token.info = "{.python .pycon}"  # collected, and run as a doctest by our runner
+        token.info = "python pycon"  # collected, and run as a doctest by our runner
 
 
 @dataclass

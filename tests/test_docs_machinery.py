@@ -158,7 +158,7 @@ def test_no_fence_inside_an_admonition_is_cut_short(project):
     assert "docs/ja/page.md:16: shown output differs" in out
 
 
-def test_fences_are_those_the_build_renders(project):
+def test_fences_are_those_the_build_renders():
     """Every page: our parser finds as many fences as Python-Markdown with mkdocs.yml's extensions renders."""
     import markdown
 
