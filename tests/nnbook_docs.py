@@ -357,6 +357,10 @@ class FenceFailure(Exception):
     """A fence did not do what its page shows; the message says page:line (never a TypeError: GAP 7)."""
 
 
+class Stop(str):
+    """A problem after which the later fences of the page cannot run (they build on this one)."""
+
+
 def output_matches(expected: str, actual: str) -> bool:
     """Line-wise equality (trailing spaces and blank lines ignored); a line ``...`` matches any lines."""
     exp = _norm_lines(expected)
@@ -516,7 +520,8 @@ def _run_fence(page: Page, fence: Fence) -> None:
         page.failed_line = fence.line
         raise
     if problems:
-        page.failed_line = fence.line if any(": the block raised" in p or "not valid Python" in p or "cannot expand" in p for p in problems) else page.failed_line
+        if any(isinstance(p, Stop) for p in problems):
+            page.failed_line = fence.line
         raise FenceFailure("\n\n".join(problems))
 
 
@@ -567,7 +572,7 @@ _NUMPY_DEFAULTS = _numpy_defaults()
 def _run_block(page: Page, fence: Fence) -> list[str]:
     where = f"{page.rel}:{fence.line}"
     if fence.include_error:
-        return [f"{where}: cannot expand the snippet include: {fence.include_error}"]
+        return [Stop(f"{where}: cannot expand the snippet include: {fence.include_error}")]
     shown = page.shown_after(fence)
     code = fence.code
     filename = f"<{page.rel}:{fence.line + 1}>"
@@ -580,7 +585,7 @@ def _run_block(page: Page, fence: Fence) -> list[str]:
     try:
         compiled = compile(code, filename, "exec", dont_inherit=True)  # as a reader's fresh interpreter would
     except SyntaxError as exc:
-        return [f"{where}: the block is not valid Python: {exc}"]
+        return [Stop(f"{where}: the block is not valid Python: {exc}")]
     raised: BaseException | None = None
     with contextlib.redirect_stdout(buffer), _patched_showwarning(show):
         try:
@@ -591,7 +596,7 @@ def _run_block(page: Page, fence: Fence) -> list[str]:
     expected_out, expected_exc = split_expected(shown.body) if shown else ("", None)
     problems = []
     if raised is not None and expected_exc is None:
-        problems.append(_raised(page, fence, raised, filename))
+        problems.append(Stop(_raised(page, fence, raised, filename)))
     elif raised is None and expected_exc is not None:
         problems.append(f"{page.rel}:{shown.line}: the page shows an exception, but the block ran without one")
     elif raised is not None:
@@ -663,7 +668,7 @@ def _format_exc(exc: BaseException, filename: str, origins: list[tuple[str, int]
 def _run_doctest(page: Page, fence: Fence) -> list[str]:
     name = f"{page.rel}:{fence.line}"
     if fence.include_error:
-        return [f"{name}: cannot expand the snippet include: {fence.include_error}"]
+        return [Stop(f"{name}: cannot expand the snippet include: {fence.include_error}")]
     parser = doctest.DocTestParser()
     try:
         test = parser.get_doctest(fence.code, page.namespace, name, page.rel, fence.line)
