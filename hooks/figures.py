@@ -5,13 +5,17 @@ folders, so ``../assets/figures/NAME.svg`` resolves from ``docs/ja/*.md`` and ``
 ``mkdocs build --strict`` validates the link). Nothing is written into ``docs/``; no image can drift
 from the code. Upstream: MkDocs has no built-in way to add generated files other than ``on_files``
 (``File.generated``, mkdocs >= 1.6); mkdocs-static-i18n builds each language separately and calls
-``on_files`` for each, so the SVGs are drawn once per build and cached here.
+``on_files`` for each (and ``on_pre_build`` too), so the SVGs are cached here and drawn again only
+when a file of ``src/nnbook`` changed: once per build for both languages, and not at all on a
+``mkdocs serve`` reload after an edit of a page.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import traceback
+from pathlib import Path
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
@@ -20,6 +24,18 @@ log = logging.getLogger("mkdocs.hooks.figures")
 
 FIGURE_DIR = "assets/figures"
 _cache: dict[str, str] = {}
+_drawn_from: list[str] = [""]  # the fingerprint of src/nnbook that _cache was drawn from
+
+
+def _fingerprint() -> str:
+    """A hash of every source file of the package: the figures depend on nothing else."""
+    import nnbook
+
+    h = hashlib.sha256()
+    for path in sorted(Path(nnbook.__file__).parent.rglob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 def _render_all() -> dict[str, str]:
@@ -43,11 +59,15 @@ def _render_all() -> dict[str, str]:
 
 def on_startup(command: str, dirty: bool) -> None:
     _cache.clear()
+    _drawn_from[0] = ""
 
 
 def on_pre_build(config) -> None:
-    # A fresh drawing for every (re)build; i18n's per-language builds reuse it.
-    _cache.clear()
+    # Called for every (re)build and by i18n once per language: draw again only if the code changed.
+    fingerprint = _fingerprint()
+    if fingerprint != _drawn_from[0]:
+        _cache.clear()
+        _drawn_from[0] = fingerprint
 
 
 # After mkdocs-static-i18n's on_files (priority -100): i18n cannot sort generated files into a

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +28,7 @@ def test_bench_step_runs_nnbook_and_the_floor_on_the_smallest_network():
     assert "1 thread" in report["versions"]["blas"] or "threadpoolctl" in report["versions"]["blas"]
 
 
-def test_markdown_tables_and_goals_in_both_languages():
+def test_markdown_tables_in_both_languages_and_goals_for_the_terminal():
     sys.path.insert(0, str(BENCH_STEP.parent))
     try:
         import bench_step
@@ -44,8 +45,9 @@ def test_markdown_tables_and_goals_in_both_languages():
     }
     en, ja = bench_step.markdown(report, "en"), bench_step.markdown(report, "ja")
     assert "| 2-4-1 | 4 | float64 | 20 µs | 200 µs | 4 µs | 10.00 | 5.00 |" in en
-    assert "at least 5x faster than PyTorch: 10.00x — **met**" in en
-    assert "PyTorch の 5 倍以上速い: 10.00 倍 — **達成**" in ja
+    assert "5x" not in en and "Goals" not in en and "目標" not in ja  # the page shows measurements, not goals
+    assert "at least 5x faster than PyTorch: 10.00x — **met**" in bench_step.goals(report, "en")[2]
+    assert "PyTorch の 5 倍以上速い: 10.00 倍 — **達成**" in bench_step.goals(report, "ja")[2]
     assert "`cmd`" in en and "`cmd`" in ja
 
 
@@ -53,3 +55,38 @@ def test_markdown_tables_and_goals_in_both_languages():
 def test_committed_results_exist(name):
     # the appendix pages include these files and the figures read the JSON
     assert (ROOT / "benchmarks" / "results" / name).is_file()
+
+
+def test_count_numpy_calls_counts_each_outermost_call_once():
+    sys.path.insert(0, str(BENCH_STEP.parent))
+    try:
+        import count_numpy_calls as c
+    finally:
+        sys.path.pop(0)
+    x = c.counted(np.array([1.0, -2.0, 3.0]))
+
+    def run():
+        y = np.exp(x) + x.sum()  # exp, ndarray.sum, add (sum's own add.reduce is not counted again)
+        z = np.where(x > 0, y, 0.0) @ x  # greater, where, matmul
+        return np.asarray([z]), len(y)  # asarray; len is not NumPy
+
+    by_name, by_caller = c.count_numpy_calls(run)
+    assert by_name == {"exp": 1, "ndarray.sum": 1, "add": 1, "greater": 1, "where": 1, "matmul": 1, "asarray": 1}
+    assert sum(by_caller.values()) == 7
+    by_name, _, _ = c.calls_per_step()
+    assert by_name["matmul"] == 5  # XW1 and HW2 forward; H.T dY2, dY2 W2.T and X.T dY1 backward
+
+
+def test_appendix_a2_states_the_counted_numpy_calls():
+    # A2 says how many NumPy calls one XOR step makes: the figure must be what the script counts today
+    sys.path.insert(0, str(BENCH_STEP.parent))
+    try:
+        import count_numpy_calls as c
+    finally:
+        sys.path.pop(0)
+    by_name, _, _ = c.calls_per_step()
+    total = sum(by_name.values())
+    en = (ROOT / "docs" / "en" / "a2-performance.md").read_text(encoding="utf-8")
+    ja = (ROOT / "docs" / "ja" / "a2-performance.md").read_text(encoding="utf-8")
+    assert f"makes {total} NumPy calls" in en, f"update docs/en/a2-performance.md: one XOR step makes {total} NumPy calls"
+    assert f"NumPy の呼び出しが {total} 回" in ja, f"update docs/ja/a2-performance.md: {total} 回"

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
@@ -174,7 +174,8 @@ def test_every_page_renders_math_without_errors_or_foreign_requests(site, watche
 
 
 @pytest.mark.parametrize(("start", "twin", "title"), [("/01-roadmap/", "/en/01-roadmap/", "A map of the book"),
-                                                     ("/en/01-roadmap/", "/01-roadmap/", "この本の地図")])
+                                                     ("/en/01-roadmap/", "/01-roadmap/", "この本の地図"),
+                                                     ("/math/", "/en/math/", "The math you need")])
 def test_language_switcher_reaches_the_twin(watched, start, twin, title):
     page = watched.goto(start)
     lang = "en" if twin.startswith("/en/") else "ja"
@@ -184,6 +185,16 @@ def test_language_switcher_reaches_the_twin(watched, start, twin, title):
     page.wait_for_load_state("networkidle")
     assert page.locator("article h1").first.inner_text().replace("¶", "").strip() == title
     assert not watched.errors and not watched.foreign, watched.errors + watched.foreign
+
+
+@pytest.mark.parametrize(("path", "before", "after"), [("/math/", "/", "/01-roadmap/"),
+                                                       ("/en/math/", "/en/", "/en/01-roadmap/")])
+def test_the_primer_comes_between_the_home_page_and_chapter_1(watched, path, before, after):
+    """mkdocs.yml's nav puts math.md before chapter 1 (file order alone would put it last)."""
+    page = watched.goto(path)
+    links = {kind: urljoin(page.url, page.locator(f"a.md-footer__link--{kind}").get_attribute("href"))
+             for kind in ("prev", "next")}
+    assert links == {"prev": watched.base + before, "next": watched.base + after}
 
 
 @pytest.mark.parametrize(
@@ -306,3 +317,18 @@ def test_offline_build_works_from_file_urls(browser, offline_site):
     page.wait_for_url((offline_site / "en" / "01-roadmap.html").as_uri())
     assert not errors and not foreign, errors + foreign
     context.close()
+
+
+@pytest.mark.parametrize("start", ["/06-affine-layer/", "/en/06-affine-layer/"])
+def test_copied_class_listing_pastes_into_the_plain_repl(watched, start, tmp_path):
+    """The classic REPL (python3 -i with piped input behaves the same) ends a block at a blank line:
+    the copy button drops blank lines inside blocks, so the listing of Affine defines the class."""
+    page = watched.goto(start)
+    block = page.locator("div.highlight:not(.output)", has_text="class Affine:").first
+    code = copy_block(page, block)
+    assert "def backward" not in code and "def forward" in code  # ch. 6 shows forward only
+    session = "import numpy as np\n" + code + "\nprint(Affine(np.eye(2), np.zeros(2)).forward(np.ones((1, 2))))\n"
+    result = subprocess.run([sys.executable, "-q", "-i"], input=session, capture_output=True, text=True, timeout=60,
+                            cwd=tmp_path)
+    assert "Error" not in result.stderr, result.stderr
+    assert "[[1. 1.]]" in result.stdout + result.stderr, (result.stdout, result.stderr)

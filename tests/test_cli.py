@@ -142,7 +142,7 @@ def test_a_real_divergence_is_one_line_with_its_epoch(capsys):
     code = main(["xor", "--lr", "1e300", "--activation", "relu", "--loss", "mse", "--quiet"], out=io.StringIO())
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1
-    assert err.startswith("nnbook xor: error: train: the numbers diverged at epoch 1: Affine.forward")
+    assert err.startswith("nnbook xor: error: train: the numbers diverged at epoch 1: Network.forward: layers[2] (Affine)")
 
 
 def test_module_run_ends_with_one_line_when_stdout_is_full_or_closed():
@@ -164,3 +164,28 @@ def test_saturated_wrong_outputs_are_reported_as_divergence(capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "training diverged: 2 of 4 outputs are stuck" in err
     assert main(["xor", "--quiet"], out=io.StringIO()) == 0  # the default recipe solves XOR: exit 0
+
+
+CTRL_C_WHILE_NUMPY_LOADS = """
+import os, signal, sys
+class CtrlC:  # presses Ctrl-C the moment NumPy starts to load
+    def find_spec(self, name, path, target=None):
+        if name == "numpy":
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+sys.meta_path.insert(0, CtrlC())
+sys.argv = ["nnbook", "gates"]
+{start}
+"""
+
+
+def test_ctrl_c_while_numpy_is_imported_is_one_line_and_exit_130():
+    start = "import nnbook_entry; sys.exit(nnbook_entry.main())"  # what the console command runs
+    done = subprocess.run([sys.executable, "-c", CTRL_C_WHILE_NUMPY_LOADS.format(start=start)],
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr.strip(), done.stdout) == (130, "nnbook: interrupted", "")
+    # the same Ctrl-C with the entry inside the package ends in a traceback: the guard is what helps
+    unguarded = "from nnbook.__main__ import _run; sys.exit(_run())"
+    done = subprocess.run([sys.executable, "-c", CTRL_C_WHILE_NUMPY_LOADS.format(start=unguarded)],
+                          capture_output=True, text=True, timeout=60)
+    assert "KeyboardInterrupt" in done.stderr

@@ -78,11 +78,20 @@ def code_blocks(text: str) -> list[tuple[str, tuple[str, ...], str]]:
     return [(f.lang, tuple(f.classes), strip_comments(f.body, f.lang)) for f in scan_fences(text)]
 
 
+TEX_TEXT = re.compile(r"\\text\{[^{}]*\}")
+
+
+def _formula(tex: str) -> str:
+    """A formula as compared across languages: the words in ``\\text{...}`` (and where they stand) may be
+    translated, spacing may differ; every symbol must be the same."""
+    return "".join(TEX_TEXT.sub("", tex).split())
+
+
 def formulas(text: str) -> tuple[list[str], list[str]]:
-    """(display formulas in page order, inline formulas sorted), whitespace normalised."""
+    """(display formulas in page order, inline formulas sorted), as ``_formula`` compares them."""
     body = prose(text)
-    display = [" ".join(m.split()) for m in DISPLAY_MATH.findall(body)]
-    inline = sorted(" ".join(m.split()) for m in INLINE_MATH.findall(DISPLAY_MATH.sub("", body)))
+    display = [_formula(m) for m in DISPLAY_MATH.findall(body)]
+    inline = sorted(_formula(m) for m in INLINE_MATH.findall(DISPLAY_MATH.sub("", body)))
     return display, inline
 
 
@@ -187,6 +196,8 @@ def test_a_formula_changed_in_one_language_is_caught():
     assert formulas(ja) == formulas("$c$ and $a + b$.\n\n$$\ny =  x\n$$\n")  # order of inline ones may differ
     assert formulas(ja) != formulas("$c$ and $a - b$.\n\n$$\ny = x\n$$\n")
     assert formulas(ja) != formulas("$c$ and $a + b$.\n\n$$\ny = x .\n$$\n")
+    assert formulas("$\\text{傾き} = \\frac{y \\text{ の増えた量}}{x}$") == formulas("$\\text{slope} = \\frac{\\text{change in } y}{x}$")
+    assert formulas("$1.8 \\times 10$") != formulas("$1.8 \t" + "imes 10$")  # a tab where \\t was meant
 
 
 def test_headings_inside_code_are_not_headings():

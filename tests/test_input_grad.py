@@ -1,4 +1,4 @@
-"""The performance paths: Network.backward(..., input_grad=False) and ReLU.backward give the same numbers."""
+"""The performance paths: train skips the data's gradient (same parameter gradients), ReLU.backward's mask."""
 
 from __future__ import annotations
 
@@ -10,36 +10,48 @@ from nnbook import SGD, Affine, MSELoss, Network, ReLU, Sigmoid, SoftmaxCrossEnt
 RNG = np.random.default_rng(8)
 
 
+class Recording(Network):
+    """A Network that keeps what each backward returned."""
+
+    def __init__(self, layers):
+        super().__init__(layers)
+        self.returned = []
+
+    def backward(self, dout):
+        dx = super().backward(dout)
+        self.returned.append(dx)
+        return dx
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_skipping_the_input_gradient_keeps_every_parameter_gradient(dtype):
+def test_train_skips_the_data_gradient_and_keeps_every_parameter_gradient(dtype):
     X = RNG.normal(size=(16, 5)).astype(dtype)
     t = RNG.integers(0, 3, size=16)
-    grads = []
-    for input_grad in (True, False):
-        network = make_mlp([5, 7, 3], activation="relu", output="identity", rng=0, dtype=dtype)
-        loss = SoftmaxCrossEntropyLoss()
-        loss.forward(network.forward(X), t)
-        dx = network.backward(loss.backward(), input_grad=input_grad)
-        assert (dx is None) == (not input_grad)
-        grads.append({name: grad for name, _, grad in network.parameters()})
-    for name, grad in grads[0].items():
-        np.testing.assert_array_equal(grad, grads[1][name])
-        assert grads[1][name].dtype == dtype
+    plain = make_mlp([5, 7, 3], activation="relu", output="identity", rng=0, dtype=dtype)
+    loss = SoftmaxCrossEntropyLoss()
+    loss.forward(plain.forward(X), t)
+    assert plain.backward(loss.backward()).shape == X.shape  # outside train: dL/dX is returned
+    in_train = Recording(make_mlp([5, 7, 3], activation="relu", output="identity", rng=0, dtype=dtype).layers)
+    train(in_train, SoftmaxCrossEntropyLoss(), SGD(1e-9), X, t, epochs=1)  # lr tiny: the gradients are of the same weights
+    assert in_train.returned == [None]  # inside train: the first Affine layer skipped dL/dX
+    for (name, _, g1), (_, _, g2) in zip(plain.parameters(), in_train.parameters()):
+        np.testing.assert_array_equal(g1, g2, err_msg=name)
+        assert g2.dtype == dtype
 
 
-def test_affine_backward_without_input_gradient_returns_none():
-    layer = Affine([[1.0, 2.0], [3.0, 4.0]], [0.0, 0.0])
-    layer.forward([[1.0, -1.0]])
-    assert layer.backward([[1.0, 1.0]], input_grad=False) is None
-    np.testing.assert_array_equal(layer.dW, [[1.0, 1.0], [-1.0, -1.0]])
-    np.testing.assert_array_equal(layer.db, [1.0, 1.0])
-    np.testing.assert_array_equal(layer.backward([[1.0, 1.0]]), [[3.0, 7.0]])  # the default still returns dx
+def test_a_first_layer_that_is_not_plain_affine_still_computes_its_gradient():
+    class NoisyAffine(Affine):  # overrides backward: train must call it, not skip it
+        calls = 0
 
+        def backward(self, dout):
+            NoisyAffine.calls += 1
+            return super().backward(dout)
 
-def test_a_first_layer_that_is_not_affine_still_returns_its_gradient():
-    network = Network([Sigmoid(), Affine([[1.0], [1.0]], [0.0])])
-    network.forward(np.array([[0.0, 0.0]]))
-    np.testing.assert_allclose(network.backward(np.array([[1.0]]), input_grad=False), [[0.25, 0.25]])
+    for first in (Sigmoid(), NoisyAffine([[1.0, 0.0], [0.0, 1.0]], [0.0, 0.0])):
+        net = Recording([first, Affine([[1.0], [1.0]], [0.0])])
+        train(net, MSELoss(), SGD(0.1), np.array([[0.0, 0.0]]), np.array([[1.0]]), epochs=1)
+        assert net.returned[0].shape == (1, 2)
+    assert NoisyAffine.calls == 1
 
 
 def test_train_gives_the_same_weights_as_a_loop_that_computes_every_gradient():

@@ -17,13 +17,14 @@ SRC = Path(nnbook.__file__).parent
 # the sections the chapters include with --8<-- "src/nnbook/<module>.py:<name>"
 SECTIONS = {
     "activations.py": ["step", "sigmoid", "relu", "sigmoid-layer", "relu-layer"],
-    "perceptron.py": ["perceptron", "gates", "xor", "perceptron-learning-rule"],
-    "layers.py": ["affine-forward", "affine-backward", "affine-init"],
+    "perceptron.py": ["perceptron", "gate-params", "gates", "xor", "perceptron-learning-rule"],
+    "layers.py": ["affine-forward", "affine-backward"],
     "losses.py": ["mse-loss", "bce-loss"],
     "network.py": ["network-forward", "network-backward", "make-mlp"],
     "optim.py": ["sgd"],
     "train.py": ["train-loop"],
     "gradcheck.py": ["numerical-gradient", "check-gradients"],
+    "checks.py": ["checked-forward"],
 }
 MARKER = re.compile(r"^\s*# --8<-- \[(start|end):([^\]]+)\]\s*$")
 
@@ -87,7 +88,7 @@ def test_numeric_core_imports_only_numpy_and_the_core(module):
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             imported.add(node.module)
     allowed = {"__future__", "numpy", "numpy.typing", "typing", "dataclasses", "collections.abc", "numbers",
-               "nnbook._checks", "nnbook.activations", "sklearn.datasets"}  # fmt: skip
+               "nnbook._checks", "nnbook.checks", "nnbook.activations", "sklearn.datasets"}  # fmt: skip
     assert imported <= allowed, imported - allowed
 
 

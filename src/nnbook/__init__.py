@@ -22,6 +22,7 @@ from nnbook.train import (
     History,
     XORRun,
     XORSweep,
+    batches,
     outputs_within,
     sweep_xor,
     train,
@@ -38,7 +39,7 @@ __all__ = [
     "MSELoss", "BCELoss", "BCEWithLogitsLoss", "SoftmaxCrossEntropyLoss", "softmax",
     "Network", "make_mlp", "ACTIVATIONS",
     "SGD",
-    "train", "History", "outputs_within", "train_xor", "sweep_xor", "XORRun", "XORSweep", "XOR_RECIPE", "xor_recipe", "LOSSES",
+    "train", "batches", "History", "outputs_within", "train_xor", "sweep_xor", "XORRun", "XORSweep", "XOR_RECIPE", "xor_recipe", "LOSSES",
     "numerical_gradient", "check_gradients", "GradientReport", "relative_error",
     "truth_table", "TRUTH_TABLES", "load_digits", "Digits",
 ]  # fmt: skip

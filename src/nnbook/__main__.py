@@ -1,8 +1,9 @@
 """``python -m nnbook`` runs the command line (see ``nnbook.cli``).
 
 Output that cannot be written (a closed pipe, a closed stdout, a full disk) ends with one line on
-stderr and exit 1, not a Python traceback. Known gap: Ctrl-C in the first ~50 ms still shows a
-traceback, because ``nnbook/__init__.py`` (and so NumPy) is imported before this module runs.
+stderr and exit 1, not a Python traceback. The ``nnbook`` console command starts in ``nnbook_entry``
+(outside this package), which also turns a Ctrl-C while NumPy is imported into one line; with
+``python -m nnbook`` the package, and NumPy, are imported before this module can guard them.
 """
 
 import os

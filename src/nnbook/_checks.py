@@ -21,7 +21,12 @@ def as_float_array(x: Any, where: str) -> np.ndarray:
 
     ``where`` names the argument in error messages, e.g. ``"Affine.forward: x"``.
     """
-    a = np.asarray(x)
+    if type(x) is np.ndarray and (x.dtype == np.float64 or x.dtype == np.float32):
+        return x  # the common case, without np.asarray's cost
+    try:
+        a = np.asarray(x)
+    except ValueError:  # rows of different lengths, e.g. [[1.0, 2.0], [3.0]]
+        raise ValueError(f"{where}: expected an array of real numbers whose rows have equal lengths, got {x!r:.60}") from None
     if a.dtype == np.float64 or a.dtype == np.float32:
         return a
     if a.dtype.kind in "biuf":  # bool, int, unsigned int, other float widths

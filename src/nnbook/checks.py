@@ -44,6 +44,8 @@ __all__ = [
     "checked_optimizer",
     "checked_function",
     "checked_training",
+    "checked_call",
+    "checked_perceptron",
 ]
 
 #: The names of the parameters a Network trains, each with its gradient attribute ``"d" + name``.
@@ -74,6 +76,12 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 def _owned(a: np.ndarray) -> np.ndarray:
     """``a`` itself if it is already read-only (nobody can change it), else a private read-only copy."""
     return a if not a.flags.writeable else _readonly(a.copy())
+
+
+def _trusted(a: Any) -> bool:
+    """Inside ``train``, a read-only array was made by ``train`` itself (X, T and their batches, checked
+    once) or by a checked layer or loss: it is not checked again, so that training stays fast."""
+    return _state.training and type(a) is np.ndarray and not a.flags.writeable
 
 
 def _name(layer: Any) -> str:
@@ -161,30 +169,37 @@ def _check_parameters(layer: Any, where: str) -> None:
 
 def _checked_forward(plain: Callable, keeps_finite: bool) -> Callable:
     @functools.wraps(plain)
-    def forward(self: Any, x: Any) -> np.ndarray:
-        if _state.network is not None:  # inside Network.forward: x is a checked float array
-            out = plain(self, x)
-            if type(out) is not np.ndarray:
-                _require_array(out, f"Network.forward: {_name(self)}.forward", "the layer's output")
-            if not keeps_finite:
-                _require_finite_result(out, f"Network.forward: {_name(self)}")
-            self._nnbook_io = (x.shape, out.shape, False)
-            return _readonly(out)
+    # --8<-- [start:checked-forward]
+    def forward(self, x):
+        if _state.network is not None:  # inside Network.forward: the network checked x at the door
+            return _forward_in_network(self, plain, x, keeps_finite)
         where = f"{type(self).__name__}.forward"
-        x = _owned(real_input(x, f"{where}: x"))
-        _check_width(self, x, where)
+        x = _owned(real_input(x, f"{where}: x"))  # a float array of finite numbers that nobody can change
+        _check_width(self, x, where)  # (N, n_in) or (n_in,) for W of shape (n_in, n_out)
         single = x.ndim == 1 and np.ndim(getattr(self, "W", None)) == 2
         if single:
             x = x[None, :]  # a single input as a batch of one
-        with np.errstate(all="ignore"):
-            out = plain(self, x)
+        with np.errstate(all="ignore"):  # no NumPy warnings: the result is checked just below
+            out = plain(self, x)  # the plain forward the book shows
         _require_array(out, where, "the layer's output")
-        _require_finite_result(out, where)
-        self._nnbook_io = (x.shape, out.shape, single)
-        return _readonly(out[0] if single else out)
+        _require_finite_result(out, where)  # inf or NaN from an overflow: an error naming the layer
+        self._nnbook_io = (x.shape, out.shape, single)  # backward checks dout against these
+        return _readonly(out[0] if single else out)  # read-only: changing it cannot corrupt backward
+    # --8<-- [end:checked-forward]
 
     setattr(forward, _WRAPPED, True)
     return forward
+
+
+def _forward_in_network(layer: Any, plain: Callable, x: np.ndarray, keeps_finite: bool) -> np.ndarray:
+    """A layer's forward inside ``Network.forward``: ``x`` is already a checked float batch."""
+    out = plain(layer, x)
+    if type(out) is not np.ndarray:
+        _require_array(out, f"Network.forward: {_name(layer)}.forward", "the layer's output")
+    if not keeps_finite:
+        _require_finite_result(out, f"Network.forward: {_name(layer)}")
+    layer._nnbook_io = (x.shape, out.shape, False)
+    return _readonly(out)
 
 
 def _check_width(layer: Any, x: np.ndarray, where: str) -> None:
@@ -254,7 +269,6 @@ def _check_dx(dx: Any, in_shape: tuple[int, ...], where: str) -> None:
 def checked_network(cls: type) -> type:
     """Class decorator for ``Network``: check the layers once, the input at the door, the gradients at the end."""
     plain_init, plain_forward, plain_backward = cls.__init__, cls.forward, cls.backward
-    plain_parameters = cls.parameters
 
     @functools.wraps(plain_init)
     def __init__(self: Any, layers: Any) -> None:
@@ -265,7 +279,8 @@ def checked_network(cls: type) -> type:
     def forward(self: Any, x: Any) -> np.ndarray:
         if _state.network is not None:  # a network inside a network: already checked
             return plain_forward(self, x)
-        x = _owned(real_input(x, "Network.forward: x"))
+        if not _trusted(x):
+            x = _owned(real_input(x, "Network.forward: x"))
         first = self.layers[0]
         single = x.ndim == 1
         if single:
@@ -290,7 +305,7 @@ def checked_network(cls: type) -> type:
         if self._nnbook_out is None:
             raise RuntimeError("Network.backward called before Network.forward: nothing cached to differentiate")
         out_shape, single = self._nnbook_out
-        d = real_input(dout, "Network.backward: dout")
+        d = dout if _trusted(dout) else real_input(dout, "Network.backward: dout")
         expected = out_shape[1:] if single else out_shape
         if d.shape != expected:
             raise ValueError(f"Network.backward: dout has shape {d.shape}, expected {expected} (the shape forward returned)")
@@ -306,20 +321,9 @@ def checked_network(cls: type) -> type:
             return None
         return dx[0] if single else dx
 
-    @functools.wraps(plain_parameters)
-    def parameters(self: Any) -> list[tuple[str, np.ndarray, np.ndarray | None]]:
-        for i, layer in enumerate(self.layers):
-            for p in PARAMETER_NAMES:
-                if hasattr(layer, p) and not hasattr(layer, "d" + p):
-                    raise AttributeError(
-                        f"Network.parameters: layers[{i}] ({type(layer).__name__}) has {p} but no d{p}: set "
-                        f"self.d{p} = None in __init__ and store the gradient there in backward"
-                    )
-        return plain_parameters(self)
-
-    for f in (__init__, forward, backward, parameters):
+    for f in (__init__, forward, backward):
         setattr(f, _WRAPPED, True)
-    cls.__init__, cls.forward, cls.backward, cls.parameters = __init__, forward, backward, parameters
+    cls.__init__, cls.forward, cls.backward = __init__, forward, backward
     return cls
 
 
@@ -346,6 +350,12 @@ def refuse_untrainable_layers(layers: list[Any]) -> None:
         seen[id(layer)] = i
         if hasattr(layer, "parameters"):
             continue
+        for p in PARAMETER_NAMES:
+            if hasattr(layer, p) and not hasattr(layer, "d" + p):
+                raise TypeError(
+                    f"Network: layers[{i}] ({name}) has {p} but no d{p}: set self.d{p} = None in __init__ "
+                    f"and store the gradient there in backward"
+                )
         for attr, value in vars(layer).items():
             if isinstance(value, np.ndarray) and attr not in PARAMETER_NAMES and attr not in _KNOWN_CACHES:
                 raise TypeError(
@@ -402,7 +412,7 @@ def checked_loss(cls: type | None = None, *, prepare: Callable | None = None):
             with np.errstate(all="ignore"):
                 loss = float(plain_forward(self, _owned(y), _owned(t))) + 0.0  # + 0.0 turns -0.0 into 0.0
             if not np.isfinite(loss):
-                raise NonFiniteError(f"{name}.forward: the loss is {loss} (y is far too large)")
+                raise NonFiniteError(f"{name}.forward: the loss overflowed to {loss}; y is far too large")
             self._nnbook_ready = True
             return loss
 
@@ -412,7 +422,7 @@ def checked_loss(cls: type | None = None, *, prepare: Callable | None = None):
                 raise RuntimeError(f"{name}.backward called before {name}.forward: no y and t to differentiate")
             with np.errstate(all="ignore"):
                 d = plain_backward(self)
-            return _require_finite_result(d, f"{name}.backward")
+            return _readonly(_require_finite_result(_require_array(d, f"{name}.backward", "dL/dy"), f"{name}.backward"))
 
         for f in (forward, backward):
             setattr(f, _WRAPPED, True)
@@ -462,6 +472,11 @@ def checked_optimizer(cls: type) -> type:
                 value[...] = old
             vars(self).clear()
             vars(self).update(saved_state)
+            for pname, _, grad in params:  # a bad gradient, rather than a bad update? (checked only now: it is rare)
+                if not np.isfinite(grad).all():
+                    raise NonFiniteError(
+                        f"{name}.step: gradient of {pname!r} contains {describe_non_finite(grad)}; no parameter was changed"
+                    ) from None
             raise FloatingPointError(
                 f"{name}.step: the update overflowed ({err}); no parameter was changed. The learning rate "
                 f"may be too large (lr={self.lr})"
@@ -501,8 +516,6 @@ def _check_step(name: str, parameters: Any, owned: dict[str, np.ndarray]) -> lis
         grad = as_float_array(grad, f"{where}: gradient of {pname!r}")
         if grad.shape != value.shape:
             raise ValueError(f"{where}: gradient of {pname!r} has shape {grad.shape}, expected {value.shape}")
-        if not np.isfinite(grad).all():
-            raise NonFiniteError(f"{where}: gradient of {pname!r} contains {describe_non_finite(grad)}")
         params.append((pname, value, grad))
     return params
 
@@ -520,6 +533,8 @@ def checked_function(f: Callable | None = None, *, allow_inf: bool = True, integ
     def apply(f: Callable) -> Callable:
         @functools.wraps(f)
         def wrapper(x: Any) -> Any:
+            if _state.network is not None:  # inside a network's layer: x is checked, warnings are off
+                return f(x)
             x = real_input(x, f"{f.__name__}: x", allow_inf=allow_inf)
             with np.errstate(over="ignore", under="ignore"):
                 out = np.asarray(f(x))
@@ -531,6 +546,54 @@ def checked_function(f: Callable | None = None, *, allow_inf: bool = True, integ
         return wrapper
 
     return apply if f is None else apply(f)
+
+
+def checked_call(check: Callable) -> Callable:
+    """Decorator: ``check(name, *args, **kwargs)`` validates and converts the arguments of the function
+    called ``name`` and returns them as ``(args, kwargs)``; the plain function then gets those."""
+
+    def apply(f: Callable) -> Callable:
+        @functools.wraps(f)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            args, kwargs = check(f.__name__, *args, **kwargs)
+            return f(*args, **kwargs)
+
+        setattr(wrapper, _WRAPPED, True)
+        return wrapper
+
+    return apply
+
+
+def checked_perceptron(cls: type) -> type:
+    """Class decorator for ``Perceptron(w, b)``: ``w`` a finite 1-D vector, ``b`` one finite number;
+    ``preactivation(x)`` takes one input (n,) or a batch (..., n) of finite numbers and gives a number
+    for one input. Overflow to infinity is allowed (its sign still decides the output); NaN is not."""
+    plain_init, plain_pre = cls.__init__, cls.preactivation
+    name = cls.__name__
+
+    @functools.wraps(plain_init)
+    def __init__(self: Any, w: Any, b: Any) -> None:
+        w = real_input(w, f"{name}: w")
+        if w.ndim != 1 or np.ndim(b) != 0:
+            raise ValueError(f"{name}: w must be a 1-D vector and b a single number, got shapes {w.shape} and {np.shape(b)}")
+        plain_init(self, w, real_input(b, f"{name}: b"))
+
+    @functools.wraps(plain_pre)
+    def preactivation(self: Any, x: Any) -> Any:
+        x = real_input(x, f"{name}.preactivation: x")
+        n = self.w.size
+        if x.ndim == 0 or x.shape[-1] != n:
+            raise ValueError(f"{name}: x must have shape ({n},) or (N, {n}) (or (..., {n})), got {x.shape}")
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = np.asarray(plain_pre(self, x))
+        if np.isnan(out).any():
+            raise NonFiniteError(f"{name}.preactivation: w·x + b overflowed to {describe_non_finite(out[np.isnan(out)])} (inf - inf); the numbers are far too large")
+        return out[()] if out.ndim == 0 else out
+
+    for f in (__init__, preactivation):
+        setattr(f, _WRAPPED, True)
+    cls.__init__, cls.preactivation = __init__, preactivation
+    return cls
 
 
 def checked_training(train: Callable) -> Callable:

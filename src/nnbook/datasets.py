@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from nnbook.checks import checked_call
+
 __all__ = ["truth_table", "TRUTH_TABLES", "load_digits", "Digits"]
 
 #: The four inputs, in the order every table of the book uses.
@@ -42,7 +44,6 @@ def truth_table(name: str) -> tuple[np.ndarray, np.ndarray]:
     return X, T
 
 
-# --8<-- [start:load-digits]
 class Digits(NamedTuple):
     """The handwritten digits split into a training and a test part (see :func:`load_digits`)."""
 
@@ -52,7 +53,26 @@ class Digits(NamedTuple):
     t_test: np.ndarray
 
 
-def load_digits(*, test_fraction: float = 0.25, seed: int = 0, dtype: type = np.float64) -> Digits:
+def _check_digits_args(name, *, test_fraction=0.25, seed=0, dtype=np.float64):
+    try:
+        import sklearn.datasets  # noqa: F401  (scikit-learn is an optional extra)
+    except ImportError as error:
+        raise ImportError(
+            'load_digits needs scikit-learn: pip install "nnbook[digits]" (or pip install scikit-learn)'
+        ) from error
+    if not (isinstance(test_fraction, (int, float)) and not isinstance(test_fraction, bool) and 0 < test_fraction < 1):
+        raise ValueError(f"{name}: test_fraction must lie strictly between 0 and 1 (a number), got {test_fraction!r}")
+    if np.dtype(dtype) not in (np.float32, np.float64):  # an int dtype would truncate the pixels to 0 or 1
+        raise TypeError(f"{name}: dtype must be np.float32 or np.float64, got {dtype!r}")
+    n_test = round(1797 * test_fraction)  # scikit-learn's digits: 1,797 images
+    if not 0 < n_test < 1797:  # a part with no images at all (and order[:-0] would be empty)
+        raise ValueError(f"{name}: test_fraction={test_fraction!r} leaves {n_test} of 1797 images for testing")
+    return (), {"test_fraction": test_fraction, "seed": seed, "dtype": dtype}
+
+
+@checked_call(_check_digits_args)  # scikit-learn installed, test_fraction in (0, 1), a float dtype
+# --8<-- [start:load-digits]
+def load_digits(*, test_fraction=0.25, seed=0, dtype=np.float64):
     """scikit-learn's 1,797 handwritten digits (8x8 pixels), shuffled and split into train and test.
 
     The data ship inside scikit-learn (no download); install it with the ``digits`` extra
@@ -60,22 +80,12 @@ def load_digits(*, test_fraction: float = 0.25, seed: int = 0, dtype: type = np.
     so they lie in [0, 1]; the labels are class indices 0 ... 9. The same ``seed`` gives the same
     split; the last ``test_fraction`` of a random permutation is the test set.
     """
-    try:
-        from sklearn.datasets import load_digits as sklearn_load_digits
-    except ImportError as error:  # scikit-learn is an optional extra, imported only here
-        raise ImportError(
-            'load_digits needs scikit-learn: pip install "nnbook[digits]" (or pip install scikit-learn)'
-        ) from error
-    if not (isinstance(test_fraction, (int, float)) and 0 < test_fraction < 1):
-        raise ValueError(f"load_digits: test_fraction must lie strictly between 0 and 1 (a number), got {test_fraction!r}")
-    if np.dtype(dtype) not in (np.float32, np.float64):  # an int dtype would truncate the pixels to 0 or 1
-        raise TypeError(f"load_digits: dtype must be np.float32 or np.float64, got {dtype!r}")
+    from sklearn.datasets import load_digits as sklearn_load_digits  # imported only when needed
+
     images, labels = sklearn_load_digits(return_X_y=True)
     X = (images / 16.0).astype(dtype)  # pixel values 0 ... 16 -> [0, 1]
     order = np.random.default_rng(seed).permutation(len(X))
     n_test = round(len(X) * test_fraction)
-    if not 0 < n_test < len(X):  # a part with no images at all (and order[:-0] would be empty)
-        raise ValueError(f"load_digits: test_fraction={test_fraction!r} leaves {n_test} of {len(X)} images for testing")
     train, test = order[:-n_test], order[-n_test:]
     return Digits(X[train], labels[train], X[test], labels[test])
 # --8<-- [end:load-digits]

@@ -7,33 +7,45 @@ digits, the analytic gradients are right.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from nnbook._checks import real_input
+from nnbook.checks import checked_call
 from nnbook.losses import BCELoss, MSELoss
 from nnbook.network import Network
 
 __all__ = ["numerical_gradient", "check_gradients", "GradientReport", "relative_error"]
 
 
+def _check_numerical_args(name, f, x, eps=1e-5):
+    if not callable(f):
+        raise TypeError(f"{name}: f must be a function of x, got {type(f).__name__}")
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        kind = f"an array of dtype {x.dtype}" if isinstance(x, np.ndarray) else type(x).__name__
+        raise TypeError(
+            f"{name}: x must be a float64 NumPy array (changed in place; float32 is too coarse "
+            f"for a central difference), got {kind}"
+        )
+    if not (isinstance(eps, (int, float)) and eps > 0):
+        raise ValueError(f"{name}: eps must be a number > 0, got {eps!r}")
+    return (f, x), {"eps": eps}
+
+
+@checked_call(_check_numerical_args)  # x a float64 array, eps > 0 (nnbook/checks.py)
 # --8<-- [start:numerical-gradient]
-def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
+def numerical_gradient(f, x, eps=1e-5):
     """Central-difference gradient of the scalar function ``f`` at ``x``.
 
     Each element of ``x`` in turn is nudged by ``+eps`` and ``-eps`` *in place* (so ``f`` may read
     ``x`` through a network that holds it) and then restored exactly. ``eps = 1e-5`` balances the
     two errors of the estimate: truncation (grows like ``eps**2``) and rounding (like ``1e-16 / eps``).
 
-    Examples
-    --------
     >>> numerical_gradient(lambda x: float(np.sum(x**2)), np.array([1.0, -2.0]))  # 2x
     array([ 2., -4.])
     """
-    _check_numerical_args(x, eps)
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
         original = x[i]
@@ -45,17 +57,6 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, eps: flo
         grad[i] = (f_plus - f_minus) / (2 * eps)
     return grad
 # --8<-- [end:numerical-gradient]
-
-
-def _check_numerical_args(x: object, eps: float) -> None:
-    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
-        kind = f"an array of dtype {x.dtype}" if isinstance(x, np.ndarray) else type(x).__name__
-        raise TypeError(
-            f"numerical_gradient: x must be a float64 NumPy array (changed in place; float32 is too coarse "
-            f"for a central difference), got {kind}"
-        )
-    if not (isinstance(eps, (int, float)) and eps > 0):
-        raise ValueError(f"numerical_gradient: eps must be a number > 0, got {eps!r}")
 
 
 def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:

@@ -3,15 +3,16 @@
 ``Affine(W, b)`` computes ``x @ W + b`` for a batch ``x`` of shape (N, n_in), with ``W`` of shape
 (n_in, n_out) and ``b`` of shape (n_out,). Its ``backward(dout)`` returns ``dL/dx`` and stores
 ``dW = dL/dW`` and ``db = dL/db``, ready for an optimizer.
+
+The class is the plain NumPy the book shows; ``checked_layer`` (``nnbook.checks``, chapter 6) adds
+the checks: ``W`` and ``b`` become float arrays of matching shapes (the layer keeps its own copies),
+``x`` must be finite and ``n_in`` wide (a single input of shape (n_in,) is treated as a batch of one),
+a result that overflows raises an error, and ``backward`` needs a ``dout`` shaped like the output.
 """
 
-from __future__ import annotations
-
 import numpy as np
-from numpy.typing import ArrayLike
 
-from nnbook._checks import check_backward, real_input
-from nnbook._checks import require_finite_result as _require_finite_result
+from nnbook.checks import checked_layer
 
 __all__ = ["Affine", "INITS"]
 
@@ -22,56 +23,50 @@ INITS = {
 }
 
 
+def _weight_gradients(layer, dout):
+    """``dW`` and ``db`` without ``dL/dx``: in ``train``, the first layer's input is the data, whose
+    gradient nobody uses, and that product costs as much as ``dW``'s (appendix A2)."""
+    layer.dW = layer.x.T @ dout
+    layer.db = dout.sum(axis=0)
+
+
+@checked_layer(params_only=_weight_gradients)  # the checks (nnbook/checks.py, chapter 6)
+# --8<-- [start:affine-forward]
 class Affine:
     """Fully-connected layer ``y = x @ W + b``.
 
-    Parameters
-    ----------
-    W : array of shape (n_in, n_out)
-    b : array of shape (n_out,)
-
-    The layer keeps its own copies of ``W`` and ``b`` (an optimizer updates them in place).
-
-    Examples
-    --------
     >>> layer = Affine(W=[[1.0, 0.0, -1.0], [2.0, 1.0, 0.0]], b=[0.0, 0.5, 1.0])
-    >>> layer.forward([[1.0, 1.0]])
+    >>> layer.forward(np.array([[1.0, 1.0]]))
     array([[3. , 1.5, 0. ]])
     """
 
-    def __init__(self, W: ArrayLike, b: ArrayLike) -> None:
-        W = real_input(W, "Affine: W")
-        b = real_input(b, "Affine: b")
-        if W.ndim != 2:
-            raise ValueError(f"Affine: W must have shape (n_in, n_out), got shape {W.shape}")
-        if b.shape != (W.shape[1],):
-            raise ValueError(f"Affine: b must have shape ({W.shape[1]},) to match W {W.shape}, got {b.shape}")
-        dtype = np.result_type(W, b)
-        self.W = np.array(W, dtype=dtype)  # copies
-        self.b = np.array(b, dtype=dtype)
-        self.x: np.ndarray | None = None  # input kept by forward for backward
-        self.out_shape: tuple[int, ...] | None = None
-        self.dW: np.ndarray | None = None  # gradients stored by backward
-        self.db: np.ndarray | None = None
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+        self.x = None  # the input, kept by forward for backward
+        self.dW, self.db = None, None  # the gradients, stored by backward
 
-    # --8<-- [start:affine-init]
+    def forward(self, x):
+        self.x = x
+        return x @ self.W + self.b
+    # --8<-- [end:affine-forward]
+
+    # --8<-- [start:affine-backward]
+    def backward(self, dout):
+        self.dW = self.x.T @ dout
+        self.db = dout.sum(axis=0)
+        return dout @ self.W.T
+    # --8<-- [end:affine-backward]
+
     @classmethod
-    def create(
-        cls,
-        n_in: int,
-        n_out: int,
-        *,
-        init: str = "xavier",
-        rng: int | np.random.Generator | None = 0,
-        dtype: type = np.float64,
-    ) -> Affine:
+    def create(cls, n_in, n_out, *, init="xavier", rng=0, dtype=np.float64):
         """A layer with random weights and zero biases.
 
         The weights are drawn from a normal distribution with mean 0 and standard deviation
         ``sqrt(2 / (n_in + n_out))`` for ``init="xavier"`` (Glorot & Bengio derived it for units that
         are linear around 0, like tanh; the book also uses it for sigmoid) or
         ``sqrt(2 / n_in)`` for ``init="he"`` (suits ReLU). ``rng`` is a seed or a
-        ``numpy.random.Generator``: the same seed gives the same weights.
+        ``numpy.random.Generator``: the same seed gives the same weights. ``dtype`` is
+        ``np.float64`` (the default) or ``np.float32``.
         """
         _check_size(n_in, "n_in")
         _check_size(n_out, "n_out")
@@ -84,53 +79,16 @@ class Affine:
         W = rng.normal(0.0, std, size=(n_in, n_out)).astype(dtype)
         b = np.zeros(n_out, dtype=dtype)
         return cls(W, b)
-    # --8<-- [end:affine-init]
 
-    # --8<-- [start:affine-forward]
-    def forward(self, x: ArrayLike) -> np.ndarray:
-        """``x @ W + b`` for ``x`` of shape (N, n_in), or (n_in,) for a single input."""
-        x = real_input(x, "Affine.forward: x")
-        n_in = self.W.shape[0]
-        if x.ndim not in (1, 2) or x.shape[-1] != n_in:
-            raise ValueError(
-                f"Affine.forward: x must have shape (N, {n_in}) or ({n_in},) for W of shape "
-                f"{self.W.shape}, got {x.shape}"
-            )
-        with np.errstate(over="ignore", invalid="ignore"):
-            out = x @ self.W + self.b
-        self.x, self.out_shape = x, out.shape
-        return _require_finite_result(out, "Affine.forward")
-    # --8<-- [end:affine-forward]
-
-    # --8<-- [start:affine-backward]
-    def backward(self, dout: ArrayLike, *, input_grad: bool = True) -> np.ndarray | None:
-        """Return ``dL/dx = dout @ W.T``; store ``dW = x.T @ dout`` and ``db = dout`` summed over the batch.
-
-        With ``input_grad=False`` it stores ``dW`` and ``db`` only and returns None (see ``Network.backward``).
-        """
-        dout = check_backward("Affine", self.x, dout, self.out_shape)
-        x, d = np.atleast_2d(self.x), np.atleast_2d(dout)  # a single input as a batch of one
-        with np.errstate(over="ignore", invalid="ignore"):
-            self.dW = x.T @ d
-            self.db = d.sum(axis=0)
-            # Performance: dx costs a matrix product as large as dW's. For the first layer of a
-            # network the input is the data, whose gradient nobody uses, so training skips it.
-            dx = dout @ self.W.T if input_grad else None
-        _require_finite_result(self.dW, "Affine.backward (dW)")
-        return _require_finite_result(dx, "Affine.backward (dx)") if input_grad else None
-    # --8<-- [end:affine-backward]
-
-    def parameters(self) -> list[tuple[str, np.ndarray, np.ndarray | None]]:
+    def parameters(self):
         """``[("W", W, dW), ("b", b, db)]``: each parameter with its gradient (None before backward)."""
         return [("W", self.W, self.dW), ("b", self.b, self.db)]
 
-    def __repr__(self) -> str:
+    def __repr__(self):
         n_in, n_out = self.W.shape
         return f"Affine({n_in} -> {n_out}, dtype={self.W.dtype})"
 
 
-
-def _check_size(n: object, name: str) -> None:
+def _check_size(n, name):
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"Affine.create: {name} must be a positive integer, got {n!r}")
-

@@ -6,14 +6,11 @@ so a reader can check any number here against PyTorch. ``forward(y, t)`` returns
 Python float and remembers ``y`` and ``t``; ``backward()`` returns ``dL/dy``, an array shaped like ``y``.
 """
 
-from __future__ import annotations
-
 import numpy as np
-from numpy.typing import ArrayLike
 
-from nnbook._checks import NonFiniteError, real_input
-from nnbook._checks import check_pair as _pair
+from nnbook._checks import check_pair, real_input
 from nnbook.activations import sigmoid
+from nnbook.checks import checked_function, checked_loss
 
 __all__ = ["MSELoss", "BCELoss", "BCEWithLogitsLoss", "LOG_CLAMP", "BCE_GRAD_EPS", "softmax", "SoftmaxCrossEntropyLoss"]
 
@@ -24,12 +21,7 @@ LOG_CLAMP = -100.0
 BCE_GRAD_EPS = 1e-12
 
 
-def _cached(loss: str, y: np.ndarray | None) -> np.ndarray:
-    if y is None:
-        raise RuntimeError(f"{loss}.backward called before {loss}.forward: no y and t to differentiate")
-    return y
-
-
+@checked_loss  # y and t: finite, one shape, one dtype; the loss a finite float (nnbook/checks.py)
 # --8<-- [start:mse-loss]
 class MSELoss:
     """Mean squared error ``L = mean((y - t)**2)`` over all elements.
@@ -38,57 +30,64 @@ class MSELoss:
     0.125
     """
 
-    def __init__(self) -> None:
-        self.y: np.ndarray | None = None
-        self.t: np.ndarray | None = None
+    def __init__(self):
+        self.y, self.t = None, None
 
-    def forward(self, y: ArrayLike, t: ArrayLike) -> float:
-        self.y, self.t = _pair("MSELoss", y, t)
-        with np.errstate(over="ignore"):
-            loss = float(np.mean((self.y - self.t) ** 2))
-        if not np.isfinite(loss):
-            raise NonFiniteError(f"MSELoss.forward: the loss overflowed to {loss}; y is far too large")
-        return loss
+    def forward(self, y, t):
+        self.y, self.t = y, t
+        return np.mean((y - t) ** 2)
 
-    def backward(self) -> np.ndarray:
+    def backward(self):
         """``dL/dy = 2 * (y - t) / n``, with ``n`` the number of elements."""
-        y = _cached("MSELoss", self.y)
-        return 2 * (y - self.t) / y.size
+        return 2 * (self.y - self.t) / self.y.size
 # --8<-- [end:mse-loss]
 
 
+def _probabilities(loss, y, t):
+    """``check_pair``, and both ``y`` and ``t`` in [0, 1] (BCELoss)."""
+    y, t = check_pair(loss, y, t)
+    _require_unit_interval(y, "y", loss)
+    _require_unit_interval(t, "t", loss)
+    return y, t
+
+
+def _scores_and_probabilities(loss, a, t):
+    """``check_pair``, and the targets ``t`` in [0, 1] (BCEWithLogitsLoss: the scores ``a`` may be any number)."""
+    a, t = check_pair(loss, a, t)
+    _require_unit_interval(t, "t", loss)
+    return a, t
+
+
+@checked_loss(prepare=_probabilities)  # also: y and t in [0, 1]
 # --8<-- [start:bce-loss]
 class BCELoss:
     """Binary cross-entropy ``L = -mean(t * log(y) + (1 - t) * log(1 - y))``.
 
     ``y`` are probabilities in [0, 1] (e.g. sigmoid outputs), ``t`` targets in [0, 1].
-    Each log is clamped at -100, so ``y = 0`` with ``t = 1`` costs 100, not infinity.
+    Each log is clamped at -100 (``LOG_CLAMP``), as in PyTorch, so ``y = 0`` with ``t = 1`` costs
+    100, not infinity; ``log1p(-y)`` is ``log(1 - y)``, exact even for tiny ``y``.
 
     >>> round(BCELoss().forward(np.array([0.8, 0.2]), np.array([1.0, 0.0])), 4)  # -log(0.8)
     0.2231
     """
 
-    def __init__(self) -> None:
-        self.y: np.ndarray | None = None
-        self.t: np.ndarray | None = None
+    def __init__(self):
+        self.y, self.t = None, None
 
-    def forward(self, y: ArrayLike, t: ArrayLike) -> float:
-        y, t = _pair("BCELoss", y, t)
-        _require_unit_interval(y, "y")
-        _require_unit_interval(t, "t")
+    def forward(self, y, t):
         self.y, self.t = y, t
-        with np.errstate(divide="ignore"):  # log(0) = -inf, clamped just below
-            log_y = np.maximum(np.log(y), LOG_CLAMP)
-            log_1_minus_y = np.maximum(np.log1p(-y), LOG_CLAMP)  # log(1 - y), exact for tiny y
-        return float(-np.mean(t * log_y + (1 - t) * log_1_minus_y)) + 0.0  # + 0.0 turns -0.0 into 0.0
+        log_y = np.maximum(np.log(y), -100.0)
+        log_1_minus_y = np.maximum(np.log1p(-y), -100.0)
+        return -np.mean(t * log_y + (1 - t) * log_1_minus_y)
 
-    def backward(self) -> np.ndarray:
-        """``dL/dy = (y - t) / (y * (1 - y)) / n``; the denominator is kept >= 1e-12."""
-        y = _cached("BCELoss", self.y)
-        return (y - self.t) / np.maximum(y * (1 - y), BCE_GRAD_EPS) / y.size
+    def backward(self):
+        """``dL/dy = (y - t) / (y * (1 - y)) / n``; the denominator is kept >= 1e-12 (``BCE_GRAD_EPS``)."""
+        y, t = self.y, self.t
+        return (y - t) / np.maximum(y * (1 - y), 1e-12) / y.size
 # --8<-- [end:bce-loss]
 
 
+@checked_loss(prepare=_scores_and_probabilities)  # also: t in [0, 1]
 # --8<-- [start:bce-with-logits-loss]
 class BCEWithLogitsLoss:
     """A sigmoid and binary cross-entropy in one loss (PyTorch's ``torch.nn.BCEWithLogitsLoss()``).
@@ -102,28 +101,20 @@ class BCEWithLogitsLoss:
     40.0
     """
 
-    def __init__(self) -> None:
-        self.a: np.ndarray | None = None
-        self.t: np.ndarray | None = None
+    def __init__(self):
+        self.a, self.t = None, None
 
-    def forward(self, a: ArrayLike, t: ArrayLike) -> float:
-        self.a, self.t = _pair("BCEWithLogitsLoss", a, t)
-        _require_unit_interval(self.t, "t", "BCEWithLogitsLoss")
-        a, t = self.a, self.t
-        with np.errstate(over="ignore"):
-            loss = float(np.mean(np.maximum(a, 0) - a * t + np.log1p(np.exp(-np.abs(a))))) + 0.0  # never -0.0
-        if not np.isfinite(loss):
-            raise NonFiniteError(f"BCEWithLogitsLoss.forward: the loss overflowed to {loss}; the scores a are far too large")
-        return loss
+    def forward(self, a, t):
+        self.a, self.t = a, t
+        return np.mean(np.maximum(a, 0) - a * t + np.log1p(np.exp(-np.abs(a))))
 
-    def backward(self) -> np.ndarray:
+    def backward(self):
         """``dL/da = (sigmoid(a) - t) / n``."""
-        a = _cached("BCEWithLogitsLoss", self.a)
-        return (sigmoid(a) - self.t) / a.size
+        return (sigmoid(self.a) - self.t) / self.a.size
 # --8<-- [end:bce-with-logits-loss]
 
 
-def _require_unit_interval(a: np.ndarray, name: str, loss: str = "BCELoss") -> None:
+def _require_unit_interval(a, name, loss):
     if a.min() < 0 or a.max() > 1:
         hint = "; BCELoss expects probabilities, e.g. the output of a Sigmoid" if name == "y" else ""
         raise ValueError(
@@ -131,26 +122,30 @@ def _require_unit_interval(a: np.ndarray, name: str, loss: str = "BCELoss") -> N
         )
 
 
+@checked_function(allow_inf=False)
 # --8<-- [start:softmax]
-def softmax(y: ArrayLike) -> np.ndarray:
+def softmax(y):
     """Softmax over the last axis: ``exp(y_k) / sum_j exp(y_j)``, rows of probabilities that sum to 1.
 
     Subtracting each row's maximum first changes nothing in the result (the common factor
     ``exp(-max)`` cancels) but keeps every ``exp`` at most 1, so nothing overflows.
 
-    Examples
-    --------
     >>> softmax(np.array([[0.0, 0.0], [1000.0, 0.0]]))
     array([[0.5, 0.5],
            [1. , 0. ]])
     """
-    y = real_input(y, "softmax: y")
     e = np.exp(y - y.max(axis=-1, keepdims=True))
-    e /= e.sum(axis=-1, keepdims=True)  # in place: e is our own new array
-    return e
+    return e / e.sum(axis=-1, keepdims=True)
 # --8<-- [end:softmax]
 
 
+def _scores_and_classes(loss, y, t):
+    """The scores ``y`` (N, C), finite, and the classes ``t``: indices (N,) or probability rows (N, C)."""
+    y = real_input(y, f"{loss}.forward: y")
+    return y, _class_targets(y, t)
+
+
+@checked_loss(prepare=_scores_and_classes)  # also: t holds classes 0 ... C-1, or rows of probabilities
 # --8<-- [start:softmax-cross-entropy-loss]
 class SoftmaxCrossEntropyLoss:
     """Softmax followed by cross-entropy, as one loss (PyTorch's ``torch.nn.CrossEntropyLoss()``).
@@ -162,41 +157,25 @@ class SoftmaxCrossEntropyLoss:
     that is ``-log`` of the probability given to the correct class.
     """
 
-    def __init__(self) -> None:
-        self.p: np.ndarray | None = None  # softmax(y), kept for backward
-        self.t: np.ndarray | None = None
+    def __init__(self):
+        self.p, self.t = None, None
 
-    def forward(self, y: ArrayLike, t: ArrayLike) -> float:
-        y = real_input(y, "SoftmaxCrossEntropyLoss.forward: y")
-        t = _class_targets(y, t)
-        n = len(y)
-        z = y - y.max(axis=1, keepdims=True)  # shifted scores: the largest is 0, so exp(z) <= 1
+    def forward(self, y, t):
+        if t.ndim == 1:  # class indices: one row of the identity matrix per example (one-hot)
+            t = np.eye(y.shape[1], dtype=y.dtype)[t]
+        z = y - y.max(axis=1, keepdims=True)  # the largest score is 0, so exp(z) <= 1
         e = np.exp(z)
         s = e.sum(axis=1, keepdims=True)
-        # log p = z - log(s): exact even where p itself underflows to 0.
-        if t.ndim == 1:  # class indices: only log p of the correct class in every row is needed
-            loss = -np.sum(z[np.arange(n), t] - np.log(s[:, 0])) / n
-        else:
-            loss = -np.sum(t * (z - np.log(s))) / n
-        e /= s  # in place: e is our own array, and now holds p = softmax(y)
-        self.p, self.t = e, t
-        return float(loss)
+        self.p, self.t = e / s, t
+        return -np.sum(t * (z - np.log(s))) / len(y)  # log p = z - log(s), exact where p underflows
 
-    def backward(self) -> np.ndarray:
+    def backward(self):
         """``dL/dy = (p - t) / N``: the softmax and the log cancel into this simple difference."""
-        p = _cached("SoftmaxCrossEntropyLoss", self.p)
-        n = len(p)
-        if self.t.ndim == 1:
-            d = p.copy()  # p stays as forward left it
-            d[np.arange(n), self.t] -= 1  # subtracting the one-hot target, without building it
-        else:
-            d = p - self.t
-        d /= n
-        return d
+        return (self.p - self.t) / len(self.p)
 # --8<-- [end:softmax-cross-entropy-loss]
 
 
-def _class_targets(y: np.ndarray, t: ArrayLike) -> np.ndarray:
+def _class_targets(y, t):
     """Check ``t`` against the scores ``y`` (N, C): class indices (N,) or target rows (N, C)."""
     where = "SoftmaxCrossEntropyLoss.forward"
     if y.ndim != 2 or y.shape[0] == 0 or y.shape[1] < 2:

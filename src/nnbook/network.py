@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nnbook.activations import ReLU, Sigmoid, Tanh
-from nnbook.checks import PARAMETER_NAMES, refuse_untrainable_layers
+from nnbook.checks import PARAMETER_NAMES, checked_network
 from nnbook.layers import Affine
 
 __all__ = ["Layer", "Network", "make_mlp", "ACTIVATIONS"]
@@ -27,6 +27,7 @@ class Layer(Protocol):
     def backward(self, dout: ArrayLike) -> np.ndarray: ...
 
 
+@checked_network  # checks the layers once, the input at the door (nnbook/checks.py, chapter 6)
 class Network:
     """A chain of layers: ``Network([Affine(...), Sigmoid(), Affine(...), Sigmoid()])``.
 
@@ -34,58 +35,45 @@ class Network:
     (``"0.W"``, ``"0.b"``, ``"2.W"``, ...), like PyTorch's ``nn.Sequential``.
     """
 
-    def __init__(self, layers: Sequence[Layer]) -> None:
-        layers = list(layers)
-        if not layers:
-            raise ValueError("Network: layers is empty; give at least one layer")
-        refuse_untrainable_layers(layers)
+    def __init__(self, layers):
         self.layers = layers
 
     # --8<-- [start:network-forward]
-    def forward(self, x: ArrayLike) -> np.ndarray:
+    def forward(self, x):
         """Send ``x`` through every layer in order and return the last layer's output."""
         for layer in self.layers:
             x = layer.forward(x)
         return x
 
-    def predict(self, x: ArrayLike) -> np.ndarray:
+    def predict(self, x):
         """The network's output for ``x`` (the same as ``forward``; reads better after training)."""
         return self.forward(x)
     # --8<-- [end:network-forward]
 
     # --8<-- [start:network-backward]
-    def backward(self, dout: ArrayLike, *, input_grad: bool = True) -> np.ndarray | None:
-        """Send ``dout = dL/dy`` back through the layers in reverse order; return ``dL/dx``.
-
-        On the way, every Affine layer stores ``dW`` and ``db``. Training needs only those:
-        ``input_grad=False`` lets a first Affine layer skip ``dL/dx``, and None is returned.
-        """
-        for layer in reversed(self.layers[1:]):
+    def backward(self, dout):
+        """Send ``dout = dL/dy`` back through the layers in reverse order; return ``dL/dx``."""
+        for layer in reversed(self.layers):
             dout = layer.backward(dout)
-        first = self.layers[0]
-        if not input_grad and type(first).backward is Affine.backward:  # Affine's own, not a subclass's
-            return first.backward(dout, input_grad=False)  # performance: no gradient for the data
-        return first.backward(dout)
+        return dout
     # --8<-- [end:network-backward]
 
-    def parameters(self) -> list[tuple[str, np.ndarray, np.ndarray | None]]:
-        """Every parameter as ``(name, value, gradient)``; the gradient is None before ``backward``."""
+    def parameters(self):
+        """Every parameter as ``(name, value, gradient)``; the gradient is None before ``backward``.
+
+        A layer with a ``parameters()`` method (Affine) lists its own; for a layer of your own, its
+        attributes ``W`` and ``b`` are the parameters, with the gradients ``dW`` and ``db``.
+        """
         params = []
         for i, layer in enumerate(self.layers):
             if hasattr(layer, "parameters"):
                 params += [(f"{i}.{name}", value, grad) for name, value, grad in layer.parameters()]
-                continue
-            for name in PARAMETER_NAMES:  # a layer of your own: W and b, with gradients dW and db
-                if hasattr(layer, name):
-                    if not hasattr(layer, "d" + name):
-                        raise AttributeError(
-                            f"Network.parameters: layers[{i}] ({type(layer).__name__}) has {name} but no d{name}: "
-                            f"set self.d{name} = None in __init__ and store the gradient there in backward"
-                        )
-                    params.append((f"{i}.{name}", getattr(layer, name), getattr(layer, "d" + name)))
+            else:
+                params += [(f"{i}.{p}", getattr(layer, p), getattr(layer, "d" + p))
+                           for p in PARAMETER_NAMES if hasattr(layer, p)]
         return params
 
-    def __repr__(self) -> str:
+    def __repr__(self):
         inner = ", ".join(repr(layer) if isinstance(layer, Affine) else f"{type(layer).__name__}()" for layer in self.layers)
         return f"Network([{inner}])"
 

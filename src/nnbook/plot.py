@@ -56,6 +56,149 @@ def new_figure(width: float = 4.0, height: float = 3.0, **subplots_kw) -> tuple[
 
 
 # ---------------------------------------------------------------------------------------------
+# Primer — math.md: slope and derivative
+# ---------------------------------------------------------------------------------------------
+
+
+_PRIMER_CURVE = "#1f77b4"  # the function
+_PRIMER_TANGENT = "#d62728"  # the tangent at the chosen point
+_PRIMER_SECANT = "#8c8c8c"  # secant lines, lighter as h shrinks
+_PRIMER_STEP = "#ff7f0e"  # the run-and-rise triangle
+
+
+def secant_slopes(f: Callable[[float], float], x: float, hs) -> list[float]:
+    """Slope of the line through ``(x, f(x))`` and ``(x + h, f(x + h))`` for each ``h`` of ``hs``.
+
+    The primer's figure and page use it: as ``h`` shrinks, the slopes approach the derivative at ``x``.
+    """
+    return [(f(x + h) - f(x)) / h for h in hs]
+
+
+@figure("math-slope")
+def _primer_slope() -> Figure:
+    """Left: the line y = 2x + 1 with one run and rise. Right: y = x^2, secants from x = 1, the tangent."""
+    import numpy as np
+
+    fig, (line_ax, curve_ax) = new_figure(8.4, 3.5, ncols=2)
+
+    # Left panel: a straight line has one slope everywhere, rise / run.
+    xs = np.linspace(-0.5, 3.5, 2)
+    line_ax.plot(xs, 2 * xs + 1, color=_PRIMER_CURVE, lw=2)
+    x0, x1 = 1.0, 3.0
+    y0, y1 = 2 * x0 + 1, 2 * x1 + 1
+    line_ax.plot([x0, x1, x1], [y0, y0, y1], color=_PRIMER_STEP, lw=1.8, ls="--")
+    line_ax.scatter([x0, x1], [y0, y1], color=_PRIMER_CURVE, s=36, zorder=3)
+    line_ax.text((x0 + x1) / 2, y0 - 0.35, f"${x1 - x0:g}$", ha="center", va="top", fontsize=12,
+                 color=_PRIMER_STEP)
+    line_ax.text(x1 + 0.12, (y0 + y1) / 2, f"${y1 - y0:g}$", ha="left", va="center", fontsize=12,
+                 color=_PRIMER_STEP)
+    line_ax.text(0.0, 7.4, r"$y = 2x + 1$", fontsize=12, color=_PRIMER_CURVE)
+    line_ax.text(0.0, 5.9, rf"$\dfrac{{{y1 - y0:g}}}{{{x1 - x0:g}}} = {(y1 - y0) / (x1 - x0):g}$", fontsize=12)
+    line_ax.set_xlim(-0.5, 3.9)
+    line_ax.set_ylim(-0.5, 8.2)
+
+    # Right panel: a curve; the secant slope from x = 1 tends to the tangent's slope, 2, as h shrinks.
+    def f(x):
+        return x * x
+
+    a, hs = 1.0, (1.0, 0.5, 0.2)
+    grid = np.linspace(-0.4, 2.6, 200)
+    curve_ax.plot(grid, f(grid), color=_PRIMER_CURVE, lw=2, zorder=2)
+    for k, (h, slope) in enumerate(zip(hs, secant_slopes(f, a, hs))):
+        shade = 0.25 + 0.25 * k  # the larger h, the darker its line
+        curve_ax.plot(grid, f(a) + slope * (grid - a), color=_PRIMER_SECANT, lw=1.1, alpha=1 - shade, zorder=1)
+        curve_ax.scatter([a + h], [f(a + h)], color=_PRIMER_SECANT, s=22, zorder=3)
+        curve_ax.annotate(f"$h = {h:g}$", (a + h, f(a + h)), textcoords="offset points", xytext=(7, -10),
+                          fontsize=10, color="#555555")
+    tangent = secant_slopes(f, a, [1e-6])[0]
+    curve_ax.plot(grid, f(a) + round(tangent, 6) * (grid - a), color=_PRIMER_TANGENT, lw=1.8, zorder=2)
+    curve_ax.scatter([a], [f(a)], color=_PRIMER_TANGENT, s=40, zorder=4)
+    curve_ax.text(-0.3, 4.3, r"$y = x^2$", fontsize=12, color=_PRIMER_CURVE)
+    curve_ax.text(-0.3, 3.5, rf"$y = {round(tangent, 6):g}x - 1$", fontsize=12, color=_PRIMER_TANGENT)
+    curve_ax.set_xlim(-0.4, 2.6)
+    curve_ax.set_ylim(-1.2, 5.0)
+
+    for ax in (line_ax, curve_ax):
+        ax.set_xlabel("$x$", fontsize=12)
+        ax.set_ylabel("$y$", fontsize=12, rotation=0, labelpad=8)
+        ax.grid(alpha=0.3)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    fig.patch.set_facecolor("white")
+    fig.tight_layout()
+    return fig
+
+
+def two_paths_gradients(a: float, b: float) -> dict[str, float]:
+    """The primer's graph s = a + b, f = s * b, run forward and then backward with the boxes' local rules.
+
+    The x box sends the arriving derivative times the other input to each input; the + box passes it on
+    unchanged; b, used by both boxes, adds what arrives along its two paths.
+    """
+    s = a + b
+    f = s * b
+    df = 1.0
+    ds, db_direct = df * b, df * s  # x box
+    da, db_via_s = ds, ds  # + box
+    return {"s": s, "f": f, "df/ds": ds, "df/da": da, "df/db direct": db_direct, "df/db via s": db_via_s,
+            "df/db": db_direct + db_via_s}
+
+
+@figure("math-two-paths")
+def _primer_two_paths() -> Figure:
+    """The graph s = a + b, f = s * b: values forward (black), derivatives of f backward (red); b adds two."""
+    import numpy as np
+    from matplotlib.patches import Circle
+
+    a, b = 2.0, 3.0
+    g = two_paths_gradients(a, b)
+    fwd, bwd = "#222222", _PRIMER_TANGENT
+    radius = 0.36
+    nodes = {"a": (0.4, 2.3), "b": (0.4, -0.1), "add": (2.8, 1.9), "mul": (5.3, 1.1)}
+    labels = {"a": "$a$", "b": "$b$", "add": "$+$", "mul": r"$\times$"}
+
+    fig, ax = new_figure(7.6, 3.4)
+    for key, (cx, cy) in nodes.items():
+        box = key in ("add", "mul")
+        ax.add_patch(Circle((cx, cy), radius, facecolor="#eef3fb" if box else "white", edgecolor=_PRIMER_CURVE,
+                            lw=1.5))
+        ax.text(cx, cy, labels[key], ha="center", va="center", fontsize=14)
+
+    def rim(centre, toward):
+        d = np.subtract(toward, centre)
+        return tuple(np.add(centre, d * radius / np.hypot(*d)))
+
+    def edge(start, end, value, grad, at=0.5, off=0.27):
+        """An arrow from ``start`` to ``end``: its value written above it (black), df/d(value) below (red)."""
+        tail = rim(start, end) if start in nodes.values() else start
+        head = rim(end, start) if end in nodes.values() else end
+        ax.annotate("", xy=head, xytext=tail, arrowprops={"arrowstyle": "-|>", "color": fwd, "lw": 1.3,
+                                                          "shrinkA": 0, "shrinkB": 1})
+        d = np.subtract(end, start) / np.hypot(*np.subtract(end, start))
+        normal = np.array([-d[1], d[0]])  # to the left of the arrow: above it for arrows going right
+        middle = np.add(start, np.subtract(end, start) * at)
+        ax.text(*(middle + off * normal), value, ha="center", va="center", fontsize=11, color=fwd)
+        ax.text(*(middle - off * normal), grad, ha="center", va="center", fontsize=11, color=bwd)
+
+    edge(nodes["a"], nodes["add"], f"${a:g}$", f"${g['df/da']:g}$")
+    edge(nodes["b"], nodes["add"], f"${b:g}$", f"${g['df/db via s']:g}$", at=0.45)
+    edge(nodes["b"], nodes["mul"], f"${b:g}$", f"${g['df/db direct']:g}$", at=0.55)
+    edge(nodes["add"], nodes["mul"], f"$s = {g['s']:g}$", f"${g['df/ds']:g}$", off=0.32)
+    edge(nodes["mul"], (7.2, 1.1), f"$f = {g['f']:g}$", "$1$", at=0.55)
+    ax.annotate("", xy=(5.2, 2.6), xytext=(6.4, 2.6), arrowprops={"arrowstyle": "-|>", "color": bwd, "lw": 1.3})
+    ax.text(6.5, 2.6, r"$\partial f / \partial(\cdot)$", ha="left", va="center", fontsize=11, color=bwd)
+    ax.text(0.4, -0.6, rf"$\dfrac{{\partial f}}{{\partial b}} = {g['df/db direct']:g} + {g['df/db via s']:g}"
+            rf" = {g['df/db']:g}$", ha="center", va="top", fontsize=12, color=bwd)
+    ax.set_xlim(-0.4, 7.9)
+    ax.set_ylim(-1.6, 2.9)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    fig.patch.set_facecolor("white")
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
 # Part 1 — chapters 2-4: perceptron, XOR wall, multi-layer perceptron
 # ---------------------------------------------------------------------------------------------
 

@@ -8,13 +8,12 @@ epochs, over the whole data set at once (full batch) or over shuffled mini-batch
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import ArrayLike
 
-from nnbook._checks import NonFiniteError, real_input
+from nnbook.checks import checked_training
 from nnbook.datasets import truth_table
 from nnbook.losses import BCELoss, MSELoss
 from nnbook.network import Network, make_mlp
@@ -23,6 +22,7 @@ from nnbook.optim import SGD
 __all__ = [
     "History",
     "train",
+    "batches",
     "outputs_within",
     "XOR_RECIPE",
     "xor_recipe",
@@ -68,44 +68,28 @@ def outputs_within(tol: float) -> Stop:
     return every_output_close
 
 
+@checked_training  # checks the arguments, casts X and T to the network's dtype (nnbook/checks.py)
 # --8<-- [start:train-loop]
-def train(
-    network: Network,
-    loss: MSELoss | BCELoss,
-    optimizer: SGD,
-    X: ArrayLike,
-    T: ArrayLike,
-    *,
-    epochs: int,
-    batch_size: int | None = None,
-    rng: int | np.random.Generator = 0,
-    stop: Stop | None = None,
-    callback: Callable[[int, float], None] | None = None,
-) -> History:
+def train(network, loss, optimizer, X, T, *, epochs, batch_size=None, rng=0, stop=None, callback=None):
     """Train ``network`` on inputs ``X`` and targets ``T`` for at most ``epochs`` epochs.
 
     One epoch is one pass over the data: full batch when ``batch_size`` is None, otherwise
-    mini-batches in an order shuffled by ``rng`` (a seed or a Generator). After each epoch
-    ``callback(epoch, loss)`` is called and training stops early once
-    ``stop(network.predict(X), T)`` is true. A loss that turns NaN or infinite raises
-    ``FloatingPointError`` naming the epoch.
+    mini-batches in an order shuffled by ``rng`` (a seed or a Generator). After each epoch,
+    training stops early once ``stop(network.predict(X), T)`` is true, and ``callback(epoch, loss)``
+    is called. A loss that turns NaN or infinite raises ``FloatingPointError`` naming the epoch.
     """
-    X, T, batch_size = _check_training_args(X, T, epochs, batch_size)
     rng = np.random.default_rng(rng)
-    losses: list[float] = []
+    losses = []
     for epoch in range(1, epochs + 1):
         epoch_loss = 0.0
-        try:
-            for idx in _batches(len(X), batch_size, rng):
-                Y = network.forward(X[idx])                 # 1. forward
-                batch_loss = loss.forward(Y, T[idx])        # 2. loss
-                network.backward(loss.backward(), input_grad=False)  # 3. backward (X is data: no dL/dX)
-                optimizer.step(network.parameters())        # 4. update
-                epoch_loss += batch_loss * (len(Y) / len(X))  # full batch: exactly the loss
-            done = stop is not None and stop(network.predict(X), T)
-        except (NonFiniteError, FloatingPointError) as err:  # NaN, inf or overflow anywhere in the cycle
-            raise FloatingPointError(f"train: the numbers diverged at epoch {epoch}: {err}; try a smaller lr") from err
+        for idx in batches(len(X), batch_size, rng):
+            Y = network.forward(X[idx])  # 1. forward
+            batch_loss = loss.forward(Y, T[idx])  # 2. loss
+            network.backward(loss.backward())  # 3. backward
+            optimizer.step(network.parameters())  # 4. update
+            epoch_loss += batch_loss * (len(Y) / len(X))  # full batch: exactly the loss
         losses.append(epoch_loss)
+        done = stop is not None and stop(network.predict(X), T)
         if callback is not None:
             callback(epoch, epoch_loss)
         if done:
@@ -114,41 +98,17 @@ def train(
 # --8<-- [end:train-loop]
 
 
-def _batches(n: int, batch_size: int, rng: np.random.Generator) -> Iterator[np.ndarray | slice]:
-    """Index sets of one epoch: everything at once, or a fresh shuffle cut into mini-batches."""
-    if batch_size >= n:
+# --8<-- [start:batches]
+def batches(n, batch_size, rng):
+    """The index sets of one epoch: all ``n`` samples at once (``batch_size`` None or at least ``n``),
+    or a fresh shuffle by ``rng`` cut into mini-batches of ``batch_size``."""
+    if batch_size is None or batch_size >= n:
         yield slice(None)
         return
     order = rng.permutation(n)
     for start in range(0, n, batch_size):
         yield order[start : start + batch_size]
-
-
-def _check_training_args(
-    X: ArrayLike, T: ArrayLike, epochs: int, batch_size: int | None
-) -> tuple[np.ndarray, np.ndarray, int]:
-    X = real_input(X, "train: X")
-    if X.ndim != 2:
-        raise ValueError(f"train: X must have shape (N, n_features), got {X.shape}")
-    T_array = np.asarray(T)
-    if T_array.ndim == 1 and T_array.dtype.kind in "iu":  # class indices (SoftmaxCrossEntropyLoss): keep ints
-        T = T_array
-    else:
-        T = real_input(T_array, "train: T")
-    if T.ndim not in (1, 2) or (T.ndim == 1 and T.dtype.kind == "f") or len(T) != len(X):
-        raise ValueError(
-            f"train: T must have shape ({len(X)}, n_outputs), or ({len(X)},) integer class indices, "
-            f"to match X {X.shape}; got {T.shape} of dtype {T.dtype}"
-        )
-    if len(X) == 0:
-        raise ValueError("train: X is empty (0 samples)")
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
-        raise ValueError(f"train: epochs must be an integer >= 1, got {epochs!r}")
-    if batch_size is None:
-        batch_size = len(X)
-    elif isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"train: batch_size must be None or an integer >= 1, got {batch_size!r}")
-    return X, T, int(batch_size)
+# --8<-- [end:batches]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,7 +205,8 @@ def train_xor(
 ) -> XORRun:
     """Train a 2-``hidden``-1 MLP on XOR with ``XOR_RECIPE`` (options override it) and ``seed``.
 
-    The seed fixes the initial weights, so the same seed and recipe give the same run bit for bit.
+    The seed fixes the initial weights, so the same seed and recipe give the same run (on one machine;
+    another BLAS kernel may change the last bits of the loss, never the epochs or the solved verdict).
 
     Examples
     --------
