@@ -25,6 +25,7 @@ The notebooks are generated from the chapter pages by ``tests/nnbook_notebooks.p
    to ``#_1``, ``#_2``...: no entry of a Japanese notebook's contents led anywhere. The generated
    notebooks keep each heading's ID as ``<a id="..."></a>`` in the heading; that ID becomes the
    heading's (the same in both languages, like the chapter pages'), else the contents' own id is used.
+6. Makes that cache's key cover the package too (see ``on_config``).
 """
 
 from __future__ import annotations
@@ -85,6 +86,33 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_pre_build(config) -> None:
     _css.clear()
+
+
+# 5. mkdocs-jupyter's cache key hashes the notebook file and the plugin's options only (no upstream issue
+# found), so a warm build reused the outputs of a notebook that a change to src/nnbook broke, and
+# `mkdocs build --strict` passed. The key also hashes the package's source.
+def package_digest(root) -> str:
+    from pathlib import Path
+
+    digest = hashlib.sha256()
+    for path in sorted((Path(root) / "src" / "nnbook").rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def on_config(config):
+    from mkdocs_jupyter import plugin
+
+    root = os.path.dirname(os.path.abspath(config["config_file_path"]))
+    original = getattr(plugin._compute_cache_key, "__wrapped__", plugin._compute_cache_key)
+
+    def cache_key(nb_path, jupyter_config, exec_nb):
+        key = original(nb_path, jupyter_config, exec_nb)
+        return hashlib.sha256(f"{key}:{package_digest(root)}".encode()).hexdigest()
+
+    cache_key.__wrapped__ = original
+    plugin._compute_cache_key = cache_key
+    return config
 
 
 # 4. mkdocs-jupyter's cache (cache: true) evicts, after each build, the entries that build did not use;

@@ -1,9 +1,9 @@
 """Shared pytest set-up.
 
-The docs-test machinery (every python block of every page in docs/ runs, shown output is checked) lives
-in tests/nnbook_docs.py and is loaded for every run by ``-p nnbook_docs`` in pyproject.toml, so that it
-also collects pages given directly (``pytest docs/ja/02-perceptron.md``), which a conftest in tests/
-would not see.
+The pages are collected by pytest-markdown-docs (``--markdown-docs`` in pyproject's ``addopts``); its glue
+for this book (one namespace per page, includes, shown outputs, page rules) is tests/nnbook_docs.py,
+loaded for every run by ``-p nnbook_docs``, so that it also serves pages given directly
+(``pytest docs/ja/02-perceptron.md``), which a conftest in tests/ would not see.
 """
 
 import os

@@ -4,7 +4,8 @@ For each pair docs/ja/X.md + docs/en/X.md:
 - the same heading IDs in the same order (every ##..###### heading carries an explicit `{ #id }`);
 - the same code blocks in the same order: same language and classes, identical code once comments are
   removed (comments may be translated), identical shown output;
-- the same number of inline and display formulas;
+- the same formulas: display formulas identical and in the same order, inline formulas identical as a
+  collection (sentence order differs between the languages, so their order may too);
 - the same figures (image targets) in the same order.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -76,11 +78,26 @@ def code_blocks(text: str) -> list[tuple[str, tuple[str, ...], str]]:
     return [(f.lang, tuple(f.classes), strip_comments(f.body, f.lang)) for f in scan_fences(text)]
 
 
-def math_counts(text: str) -> tuple[int, int]:
+TEX_TEXT = re.compile(r"\\text\{[^{}]*\}")
+
+
+def _formula(tex: str) -> str:
+    """A formula as compared across languages: the words in ``\\text{...}`` (and where they stand) may be
+    translated, spacing may differ; every symbol must be the same."""
+    return "".join(TEX_TEXT.sub("", tex).split())
+
+
+def formulas(text: str) -> tuple[list[str], list[str]]:
+    """(display formulas in page order, inline formulas sorted), as ``_formula`` compares them."""
     body = prose(text)
-    display = len(DISPLAY_MATH.findall(body))
-    inline = len(INLINE_MATH.findall(DISPLAY_MATH.sub("", body)))
+    display = [_formula(m) for m in DISPLAY_MATH.findall(body)]
+    inline = sorted(_formula(m) for m in INLINE_MATH.findall(DISPLAY_MATH.sub("", body)))
     return display, inline
+
+
+def math_counts(text: str) -> tuple[int, int]:
+    display, inline = formulas(text)
+    return len(display), len(inline)
 
 
 def figures(text: str) -> list[str]:
@@ -139,12 +156,16 @@ def test_twins_have_the_same_code(page):
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
-def test_twins_have_the_same_number_of_formulas(page):
+def test_twins_have_the_same_formulas(page):
     ja, en = _pair(page)
-    (dj, ij), (de, ie) = math_counts(ja), math_counts(en)
-    assert (dj, ij) == (de, ie), (
-        f"docs/{{ja,en}}/{page}: display formulas {dj} vs {de}, inline formulas {ij} vs {ie}"
-    )
+    (dj, ij), (de, ie) = formulas(ja), formulas(en)
+    problems = [f"display formula {k + 1}: ja {a!r} vs en {b!r}" for k, (a, b) in enumerate(zip(dj, de)) if a != b]
+    if len(dj) != len(de):
+        problems.append(f"display formulas: {len(dj)} in ja, {len(de)} in en")
+    only_ja, only_en = Counter(ij) - Counter(ie), Counter(ie) - Counter(ij)
+    if only_ja or only_en:
+        problems.append(f"inline formulas only in ja: {sorted(only_ja.elements())}, only in en: {sorted(only_en.elements())}")
+    assert not problems, f"docs/{{ja,en}}/{page}: formulas differ\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
@@ -168,6 +189,15 @@ def test_math_and_figures_are_counted_outside_code():
     text = "a $x$ and $y_1$ b\n\n$$\nz\n$$\n\n`$not$`\n\n```python\nprint('$no$')\n```\n\n![f](../assets/figures/a.svg)\n"
     assert math_counts(text) == (1, 2)
     assert figures(text) == ["../assets/figures/a.svg"]
+
+
+def test_a_formula_changed_in_one_language_is_caught():
+    ja = "式 $a + b$ と $c$。\n\n$$\ny = x\n$$\n"
+    assert formulas(ja) == formulas("$c$ and $a + b$.\n\n$$\ny =  x\n$$\n")  # order of inline ones may differ
+    assert formulas(ja) != formulas("$c$ and $a - b$.\n\n$$\ny = x\n$$\n")
+    assert formulas(ja) != formulas("$c$ and $a + b$.\n\n$$\ny = x .\n$$\n")
+    assert formulas("$\\text{傾き} = \\frac{y \\text{ の増えた量}}{x}$") == formulas("$\\text{slope} = \\frac{\\text{change in } y}{x}$")
+    assert formulas("$1.8 \\times 10$") != formulas("$1.8 \t" + "imes 10$")  # a tab where \\t was meant
 
 
 def test_headings_inside_code_are_not_headings():

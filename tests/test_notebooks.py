@@ -136,6 +136,30 @@ def site(tmp_path):
     return SimpleNamespace(config=config, chapter=chapter, notebook=notebook, files=Files([chapter, notebook]))
 
 
+def test_notebook_cache_key_changes_with_the_package(tmp_path):
+    """A warm build must re-execute the notebooks after a package change (hooks/notebooks.py, point 5)."""
+    from mkdocs_jupyter import plugin
+
+    (tmp_path / "src" / "nnbook").mkdir(parents=True)
+    module = tmp_path / "src" / "nnbook" / "layers.py"
+    module.write_text("A = 1\n")
+    notebook = tmp_path / "nb.ipynb"
+    notebook.write_text("{}")
+    saved = plugin._compute_cache_key
+    try:
+        _hook().on_config({"config_file_path": str(tmp_path / "mkdocs.yml")})
+        options = dict.fromkeys(
+            ["kernel_name", "theme", "allow_errors", "show_input", "no_input", "no_prompt", "remove_tag_config",
+             "highlight_extra_classes", "include_requirejs", "custom_mathjax_url", "toc_depth"]
+        )
+        before = plugin._compute_cache_key(str(notebook), options, True)
+        assert plugin._compute_cache_key(str(notebook), options, True) == before
+        module.write_text("A = 2\n")
+        assert plugin._compute_cache_key(str(notebook), options, True) != before
+    finally:
+        plugin._compute_cache_key = saved
+
+
 def test_hook_makes_notebooks_pages_and_links_them_from_their_chapter(site):
     from types import SimpleNamespace
 
