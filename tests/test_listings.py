@@ -92,3 +92,11 @@ def test_the_listings_run_in_a_fresh_python_with_only_numpy():
     L = loss.forward(y, np.array([[1.0, 0.0], [0.0, 1.0]]))
     layer.backward(act.backward(loss.backward()))
     assert done.stdout.strip() == f"{round(float(L), 6)} {layer.dW.round(6).tolist()} {XOR(1, 0)} {XOR(1, 1)}"
+
+
+def test_the_numbers_the_bce_listing_writes_are_the_packages_constants():
+    from nnbook.losses import BCE_GRAD_EPS, LOG_CLAMP
+
+    src = sizes.section(ROOT / "src/nnbook/losses.py", "bce-loss")
+    assert f"np.maximum(np.log(y), {LOG_CLAMP})" in src and f"np.maximum(np.log1p(-y), {LOG_CLAMP})" in src
+    assert f"np.maximum(y * (1 - y), {BCE_GRAD_EPS})" in src

@@ -15,9 +15,9 @@ from nnbook.checks import checked_function, checked_loss
 __all__ = ["MSELoss", "BCELoss", "BCEWithLogitsLoss", "LOG_CLAMP", "BCE_GRAD_EPS", "softmax", "SoftmaxCrossEntropyLoss"]
 
 #: ``BCELoss`` clamps each log at this value, as PyTorch does, so a confident wrong answer costs
-#: at most 100 per element instead of infinity.
+#: at most 100 per element instead of infinity (the listing writes the number itself; a test checks both agree).
 LOG_CLAMP = -100.0
-#: ``BCELoss.backward`` divides by ``max(y * (1 - y), BCE_GRAD_EPS)``, as PyTorch does.
+#: ``BCELoss.backward`` divides by ``max(y * (1 - y), BCE_GRAD_EPS)``, as PyTorch does (likewise).
 BCE_GRAD_EPS = 1e-12
 
 
@@ -64,8 +64,8 @@ class BCELoss:
     """Binary cross-entropy ``L = -mean(t * log(y) + (1 - t) * log(1 - y))``.
 
     ``y`` are probabilities in [0, 1] (e.g. sigmoid outputs), ``t`` targets in [0, 1].
-    Each log is clamped at -100 (``LOG_CLAMP``), as in PyTorch, so ``y = 0`` with ``t = 1`` costs
-    100, not infinity; ``log1p(-y)`` is ``log(1 - y)``, exact even for tiny ``y``.
+    Each log is clamped at -100, as in PyTorch, so ``y = 0`` with ``t = 1`` costs 100, not
+    infinity; ``log1p(-y)`` is ``log(1 - y)``, exact even for tiny ``y``.
 
     >>> round(BCELoss().forward(np.array([0.8, 0.2]), np.array([1.0, 0.0])), 4)  # -log(0.8)
     0.2231
@@ -81,7 +81,7 @@ class BCELoss:
         return -np.mean(t * log_y + (1 - t) * log_1_minus_y)
 
     def backward(self):
-        """``dL/dy = (y - t) / (y * (1 - y)) / n``; the denominator is kept >= 1e-12 (``BCE_GRAD_EPS``)."""
+        """``dL/dy = (y - t) / (y * (1 - y)) / n``; the denominator is kept >= 1e-12."""
         y, t = self.y, self.t
         return (y - t) / np.maximum(y * (1 - y), 1e-12) / y.size
 # --8<-- [end:bce-loss]
