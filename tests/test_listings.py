@@ -100,3 +100,10 @@ def test_the_numbers_the_bce_listing_writes_are_the_packages_constants():
     src = sizes.section(ROOT / "src/nnbook/losses.py", "bce-loss")
     assert f"np.maximum(np.log(y), {LOG_CLAMP})" in src and f"np.maximum(np.log1p(-y), {LOG_CLAMP})" in src
     assert f"np.maximum(y * (1 - y), {BCE_GRAD_EPS})" in src
+
+
+@pytest.mark.parametrize("file,name", INCLUDED + [CHECKS_LISTING], ids=[f"{f.split('/')[-1]}:{n}" for f, n in INCLUDED + [CHECKS_LISTING]])
+def test_listing_lines_fit_the_page(file, name):
+    """At most 88 characters, as shown (dedented): nothing scrolls sideways at 1280 px."""
+    long = [line for line in sizes.section(ROOT / file, name).splitlines() if len(line) > 88]
+    assert not long, long

@@ -38,8 +38,9 @@ def step(x):
 def sigmoid(x):
     """Logistic sigmoid ``1 / (1 + exp(-x))``, without overflow for any input.
 
-    ``exp(-x)`` overflows for ``x < -709``. Writing ``z = exp(-|x|)``, which lies in (0, 1],
-    the sigmoid is ``1 / (1 + z)`` for ``x >= 0`` and the equal ``z / (1 + z)`` for ``x < 0``.
+    ``exp(-x)`` overflows for ``x < -709``. With ``z = exp(-|x|)``, which lies in
+    (0, 1], the sigmoid is ``1 / (1 + z)`` for ``x >= 0`` and the equal ``z / (1 + z)``
+    for ``x < 0``.
 
     >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
     array([0. , 0.5, 1. ])
@@ -72,7 +73,7 @@ def tanh(x):
 @checked_layer(keeps_finite=True)  # finite input, finite output: no overflow check needed
 # --8<-- [start:sigmoid-layer]
 class Sigmoid:
-    """Sigmoid layer. Its derivative is ``y * (1 - y)``, so forward keeps the output ``y``."""
+    """Sigmoid layer. Its derivative is ``y * (1 - y)``: forward keeps ``y``."""
 
     def __init__(self):
         self.out = None
@@ -89,7 +90,7 @@ class Sigmoid:
 @checked_layer(keeps_finite=True)
 # --8<-- [start:relu-layer]
 class ReLU:
-    """ReLU layer. The gradient passes where the input was positive and is 0 elsewhere."""
+    """ReLU layer: the gradient passes where the input was positive, 0 elsewhere."""
 
     def __init__(self):
         self.mask = None

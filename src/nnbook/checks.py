@@ -171,20 +171,20 @@ def _checked_forward(plain: Callable, keeps_finite: bool) -> Callable:
     @functools.wraps(plain)
     # --8<-- [start:checked-forward]
     def forward(self, x):
-        if _state.network is not None:  # inside Network.forward: the network checked x at the door
+        if _state.network is not None:  # inside Network.forward: x was checked at the door
             return _forward_in_network(self, plain, x, keeps_finite)
         where = f"{type(self).__name__}.forward"
-        x = _owned(real_input(x, f"{where}: x"))  # a float array of finite numbers that nobody can change
+        x = _owned(real_input(x, f"{where}: x"))  # finite floats that nobody can change
         _check_width(self, x, where)  # (N, n_in) or (n_in,) for W of shape (n_in, n_out)
         single = x.ndim == 1 and np.ndim(getattr(self, "W", None)) == 2
         if single:
             x = x[None, :]  # a single input as a batch of one
-        with np.errstate(all="ignore"):  # no NumPy warnings: the result is checked just below
+        with np.errstate(all="ignore"):  # no NumPy warnings: the result is checked below
             out = plain(self, x)  # the plain forward the book shows
         _require_array(out, where, "the layer's output")
-        _require_finite_result(out, where)  # inf or NaN from an overflow: an error naming the layer
+        _require_finite_result(out, where)  # inf or NaN: an error naming the layer
         self._nnbook_io = (x.shape, out.shape, single)  # backward checks dout against these
-        return _readonly(out[0] if single else out)  # read-only: changing it cannot corrupt backward
+        return _readonly(out[0] if single else out)  # read-only: cannot corrupt backward
     # --8<-- [end:checked-forward]
 
     setattr(forward, _WRAPPED, True)

@@ -73,14 +73,16 @@ def _check_digits_args(name, *, test_fraction=0.25, seed=0, dtype=np.float64):
 @checked_call(_check_digits_args)  # scikit-learn installed, test_fraction in (0, 1), a float dtype
 # --8<-- [start:load-digits]
 def load_digits(*, test_fraction=0.25, seed=0, dtype=np.float64):
-    """scikit-learn's 1,797 handwritten digits (8x8 pixels), shuffled and split into train and test.
+    """scikit-learn's 1,797 handwritten digits (8x8 pixels), shuffled and split into
+    train and test.
 
-    The data ship inside scikit-learn (no download); install it with the ``digits`` extra
-    (``pip install "nnbook[digits]"``). Each image becomes a row of 64 pixel values divided by 16,
-    so they lie in [0, 1]; the labels are class indices 0 ... 9. The same ``seed`` gives the same
-    split; the last ``test_fraction`` of a random permutation is the test set.
+    The data ship inside scikit-learn (no download); install it with the ``digits``
+    extra (``pip install "nnbook[digits]"``). Each image becomes a row of 64 pixel
+    values divided by 16, so they lie in [0, 1]; the labels are class indices 0 ... 9.
+    The same ``seed`` gives the same split; the last ``test_fraction`` of a random
+    permutation is the test set.
     """
-    from sklearn.datasets import load_digits as sklearn_load_digits  # imported only when needed
+    from sklearn.datasets import load_digits as sklearn_load_digits  # only when needed
 
     images, labels = sklearn_load_digits(return_X_y=True)
     X = (images / 16.0).astype(dtype)  # pixel values 0 ... 16 -> [0, 1]

@@ -39,9 +39,10 @@ def _check_numerical_args(name, f, x, eps=1e-5):
 def numerical_gradient(f, x, eps=1e-5):
     """Central-difference gradient of the scalar function ``f`` at ``x``.
 
-    Each element of ``x`` in turn is nudged by ``+eps`` and ``-eps`` *in place* (so ``f`` may read
-    ``x`` through a network that holds it) and then restored exactly. ``eps = 1e-5`` balances the
-    two errors of the estimate: truncation (grows like ``eps**2``) and rounding (like ``1e-16 / eps``).
+    Each element of ``x`` in turn is nudged by ``+eps`` and ``-eps`` *in place* (so
+    ``f`` may read ``x`` through a network that holds it) and then restored exactly.
+    ``eps = 1e-5`` balances the two errors of the estimate: truncation (grows like
+    ``eps**2``) and rounding (like ``1e-16 / eps``).
 
     >>> numerical_gradient(lambda x: float(np.sum(x**2)), np.array([1.0, -2.0]))  # 2x
     array([ 2., -4.])

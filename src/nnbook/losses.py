@@ -64,10 +64,11 @@ class BCELoss:
     """Binary cross-entropy ``L = -mean(t * log(y) + (1 - t) * log(1 - y))``.
 
     ``y`` are probabilities in [0, 1] (e.g. sigmoid outputs), ``t`` targets in [0, 1].
-    Each log is clamped at -100, as in PyTorch, so ``y = 0`` with ``t = 1`` costs 100, not
-    infinity; ``log1p(-y)`` is ``log(1 - y)``, exact even for tiny ``y``.
+    Each log is clamped at -100, as in PyTorch, so ``y = 0`` with ``t = 1`` costs 100,
+    not infinity; ``log1p(-y)`` is ``log(1 - y)``, exact even for tiny ``y``.
 
-    >>> round(BCELoss().forward(np.array([0.8, 0.2]), np.array([1.0, 0.0])), 4)  # -log(0.8)
+    >>> y, t = np.array([0.8, 0.2]), np.array([1.0, 0.0])
+    >>> round(BCELoss().forward(y, t), 4)  # -log(0.8)
     0.2231
     """
 
@@ -125,10 +126,12 @@ def _require_unit_interval(a, name, loss):
 @checked_function(allow_inf=False)
 # --8<-- [start:softmax]
 def softmax(y):
-    """Softmax over the last axis: ``exp(y_k) / sum_j exp(y_j)``, rows of probabilities that sum to 1.
+    """Softmax over the last axis: ``exp(y_k) / sum_j exp(y_j)``, rows of probabilities
+    that sum to 1.
 
-    Subtracting each row's maximum first changes nothing in the result (the common factor
-    ``exp(-max)`` cancels) but keeps every ``exp`` at most 1, so nothing overflows.
+    Subtracting each row's maximum first changes nothing in the result (the common
+    factor ``exp(-max)`` cancels) but keeps every ``exp`` at most 1, so nothing
+    overflows.
 
     >>> softmax(np.array([[0.0, 0.0], [1000.0, 0.0]]))
     array([[0.5, 0.5],
@@ -148,29 +151,32 @@ def _scores_and_classes(loss, y, t):
 @checked_loss(prepare=_scores_and_classes)  # also: t holds classes 0 ... C-1, or rows of probabilities
 # --8<-- [start:softmax-cross-entropy-loss]
 class SoftmaxCrossEntropyLoss:
-    """Softmax followed by cross-entropy, as one loss (PyTorch's ``torch.nn.CrossEntropyLoss()``).
+    """Softmax followed by cross-entropy, as one loss (PyTorch's
+    ``torch.nn.CrossEntropyLoss()``).
 
-    ``y`` are the scores (logits) of the last Affine layer, shape (N, C): no Sigmoid or softmax
-    layer before this loss. ``t`` are the correct classes, either as integer indices of shape (N,)
-    (values 0 ... C-1) or as rows of target probabilities (e.g. one-hot) of shape (N, C).
-    With ``p = softmax(y)`` the loss is the mean over the batch of ``-sum_k t_k * log(p_k)``,
-    that is ``-log`` of the probability given to the correct class.
+    ``y`` are the scores (logits) of the last Affine layer, shape (N, C): no Sigmoid or
+    softmax layer before this loss. ``t`` are the correct classes, either as integer
+    indices of shape (N,) (values 0 ... C-1) or as rows of target probabilities (e.g.
+    one-hot) of shape (N, C). With ``p = softmax(y)`` the loss is the mean over the
+    batch of ``-sum_k t_k * log(p_k)``, that is ``-log`` of the probability given to the
+    correct class.
     """
 
     def __init__(self):
         self.p, self.t = None, None
 
     def forward(self, y, t):
-        if t.ndim == 1:  # class indices: one row of the identity matrix per example (one-hot)
+        if t.ndim == 1:  # class indices -> one-hot rows (rows of the identity matrix)
             t = np.eye(y.shape[1], dtype=y.dtype)[t]
         z = y - y.max(axis=1, keepdims=True)  # the largest score is 0, so exp(z) <= 1
         e = np.exp(z)
         s = e.sum(axis=1, keepdims=True)
         self.p, self.t = e / s, t
-        return -np.sum(t * (z - np.log(s))) / len(y)  # log p = z - log(s), exact where p underflows
+        return -np.sum(t * (z - np.log(s))) / len(y)  # log p = z - log(s): no underflow
 
     def backward(self):
-        """``dL/dy = (p - t) / N``: the softmax and the log cancel into this simple difference."""
+        """``dL/dy = (p - t) / N``: the softmax and the log cancel into this simple
+        difference."""
         return (self.p - self.t) / len(self.p)
 # --8<-- [end:softmax-cross-entropy-loss]
 

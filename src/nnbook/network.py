@@ -46,13 +46,14 @@ class Network:
         return x
 
     def predict(self, x):
-        """The network's output for ``x`` (the same as ``forward``; reads better after training)."""
+        """The network's output for ``x`` (the same as ``forward``; reads better after
+        training)."""
         return self.forward(x)
     # --8<-- [end:network-forward]
 
     # --8<-- [start:network-backward]
     def backward(self, dout):
-        """Send ``dout = dL/dy`` back through the layers in reverse order; return ``dL/dx``."""
+        """Send ``dout = dL/dy`` back through the layers, last first; return ``dL/dx``."""
         for layer in reversed(self.layers):
             dout = layer.backward(dout)
         return dout

@@ -20,10 +20,10 @@ __all__ = ["SGD"]
 class SGD:
     """Gradient descent: ``v = momentum * v + grad``, then ``param -= lr * v``.
 
-    With ``momentum=0`` this is plain ``param -= lr * grad``. With momentum, ``v`` remembers
-    past gradients so steps build up along a consistent direction (PyTorch's ``torch.optim.SGD``
-    form; Rumelhart, Hinton & Williams (1986) wrote the same update as
-    ``Δw(t) = -lr * grad + momentum * Δw(t-1)``).
+    With ``momentum=0`` this is plain ``param -= lr * grad``. With momentum, ``v``
+    remembers past gradients so steps build up along a consistent direction (PyTorch's
+    ``torch.optim.SGD`` form; Rumelhart, Hinton & Williams (1986) wrote the same update
+    as ``Δw(t) = -lr * grad + momentum * Δw(t-1)``).
 
     >>> w = np.array([1.0])
     >>> SGD(lr=0.1).step([("w", w, np.array([2.0]))])

@@ -19,7 +19,8 @@ __all__ = ["Perceptron", "AND", "OR", "NAND", "XOR", "GATE_PARAMS", "train_perce
 @checked_perceptron  # w, b and x: finite numbers of matching shapes (nnbook/checks.py, chapter 6)
 # --8<-- [start:perceptron]
 class Perceptron:
-    """A perceptron with weights ``w`` and bias ``b``: output 1 if ``w·x + b > 0``, else 0.
+    """A perceptron with weights ``w`` and bias ``b``: output 1 if ``w·x + b > 0``, else
+    0.
 
     >>> p = Perceptron(w=[1.0, 1.0], b=-1.5)
     >>> p.preactivation([1, 1]), p.predict([1, 1])
@@ -31,7 +32,8 @@ class Perceptron:
         self.b = float(b)
 
     def preactivation(self, x):
-        """The weighted sum ``w·x + b``; ``x`` is one input of shape (n,) or a batch of shape (N, n)."""
+        """The weighted sum ``w·x + b``; ``x`` is one input of shape (n,) or a batch of
+        shape (N, n)."""
         return x @ self.w + self.b
 
     def predict(self, x):
@@ -67,7 +69,7 @@ GATE_PARAMS = {
 def gate(name, x1, x2):
     """The perceptron ``GATE_PARAMS[name]`` applied to the pairs ``(x1, x2)``."""
     w, b = GATE_PARAMS[name]
-    x = np.stack(np.broadcast_arrays(x1, x2), axis=-1)  # pairs (x1, x2), elementwise over a batch
+    x = np.stack(np.broadcast_arrays(x1, x2), axis=-1)  # the pairs (x1, x2)
     return Perceptron(w, b)(x)
 
 
@@ -145,8 +147,8 @@ def train_perceptron(X, t, *, lr=1.0, max_epochs=20):
     """Learn ``w`` and ``b`` from examples with the perceptron learning rule.
 
     Start from ``w = 0, b = 0``; visit the samples in order; after each mistake move the
-    weights towards the right answer: ``w += lr * (t - y) * x`` and ``b += lr * (t - y)``.
-    Stop after an epoch without mistakes, or after ``max_epochs`` epochs.
+    weights towards the right answer: ``w += lr * (t - y) * x`` and ``b += lr * (t -
+    y)``. Stop after an epoch without mistakes, or after ``max_epochs`` epochs.
     """
     w, b = np.zeros(X.shape[1]), 0.0
     errors = []  # mistakes in each epoch

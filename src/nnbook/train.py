@@ -70,13 +70,15 @@ def outputs_within(tol: float) -> Stop:
 
 @checked_training  # checks the arguments, casts X and T to the network's dtype (nnbook/checks.py)
 # --8<-- [start:train-loop]
-def train(network, loss, optimizer, X, T, *, epochs, batch_size=None, rng=0, stop=None, callback=None):
-    """Train ``network`` on inputs ``X`` and targets ``T`` for at most ``epochs`` epochs.
+def train(network, loss, optimizer, X, T, *, epochs, batch_size=None, rng=0, stop=None,
+          callback=None):
+    """Train ``network`` on inputs ``X`` and targets ``T`` for up to ``epochs`` epochs.
 
-    One epoch is one pass over the data: full batch when ``batch_size`` is None, otherwise
-    mini-batches in an order shuffled by ``rng`` (a seed or a Generator). After each epoch,
-    training stops early once ``stop(network.predict(X), T)`` is true, and ``callback(epoch, loss)``
-    is called. A loss that turns NaN or infinite raises ``FloatingPointError`` naming the epoch.
+    One epoch is one pass over the data: full batch when ``batch_size`` is None,
+    otherwise mini-batches in an order shuffled by ``rng`` (a seed or a Generator).
+    After each epoch, training stops early once ``stop(network.predict(X), T)`` is true,
+    and ``callback(epoch, loss)`` is called. A loss that turns NaN or infinite raises
+    ``FloatingPointError`` naming the epoch.
     """
     rng = np.random.default_rng(rng)
     losses = []
@@ -100,8 +102,9 @@ def train(network, loss, optimizer, X, T, *, epochs, batch_size=None, rng=0, sto
 
 # --8<-- [start:batches]
 def batches(n, batch_size, rng):
-    """The index sets of one epoch: all ``n`` samples at once (``batch_size`` None or at least ``n``),
-    or a fresh shuffle by ``rng`` cut into mini-batches of ``batch_size``."""
+    """The index sets of one epoch: all ``n`` samples at once (``batch_size`` None or at
+    least ``n``), or a fresh shuffle by ``rng`` cut into mini-batches of
+    ``batch_size``."""
     if batch_size is None or batch_size >= n:
         yield slice(None)
         return
