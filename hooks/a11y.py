@@ -11,6 +11,10 @@ Upstream: neither Material nor nbconvert lets a site set these; the HTML is patc
 
 from __future__ import annotations
 
+import re
+
+from mkdocs.plugins import event_priority
+
 LABELS = {  # (search dialog, notebook figure) per language folder
     "ja": ("サイト内検索", "上のコードセルが描いた図"),
     "en": ("Search this site", "Figure drawn by the code cell above"),
@@ -28,3 +32,13 @@ def label_page(html: str, lang: str) -> str:
 def on_post_page(output: str, page, config) -> str:
     lang = page.file.src_uri.split("/", 1)[0] if "/" in page.file.src_uri else "ja"
     return label_page(output, lang)
+
+
+# The 404 pages are templates, not pages: before hooks/i18n_alternates.py (priority 0) writes a language's
+# copy, name its search dialog in the language the page declares.
+@event_priority(10)
+def on_post_template(output: str, template_name: str, config) -> str:
+    if template_name != "404.html":
+        return output
+    declared = re.search(r'<html lang="([a-z]+)', output)
+    return label_page(output, declared.group(1) if declared else "ja")

@@ -24,3 +24,9 @@ def test_english_pages_get_english_names():
     assert 'aria-label="Search this site"' in html and 'alt="Figure drawn by the code cell above"' in html
 
 # tests/test_browser.py::test_every_page_names_its_search_dialog_and_figures checks the built site.
+
+
+def test_the_404_pages_are_named_in_the_language_they_declare():
+    page = f'<!doctype html>\\n<html lang="en" class="no-js"><body>{a11y.SEARCH_DIALOG}</div></body></html>'
+    assert 'aria-label="Search this site"' in a11y.on_post_template(page, "404.html", None)
+    assert a11y.on_post_template(page, "sitemap.xml", None) == page
