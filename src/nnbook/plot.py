@@ -23,34 +23,84 @@ from matplotlib.figure import Figure  # noqa: E402
 FIGURES: dict[str, Callable[[], Figure]] = {}
 
 
-def figure(name: str) -> Callable[[Callable[[], Figure]], Callable[[], Figure]]:
-    """Register a function that draws one figure of the book under ``name``."""
+NARROW: set[str] = set()  # figures that also have a layout for phones (panels stacked, at most NARROW_WIDTH wide)
+NARROW_WIDTH = 4.4  # inches: 10-pt text stays >= 10 px on screen in a 358-px column (a 390-px phone)
+_narrow = [False]  # set while a figure is drawn in its narrow layout (read by new_figure and is_narrow)
+
+
+def figure(name: str, *, narrow: bool = False) -> Callable[[Callable[[], Figure]], Callable[[], Figure]]:
+    """Register a function that draws one figure of the book under ``name``.
+
+    ``narrow=True``: the figure also has a layout for phones, drawn with ``render_svg(name, narrow=True)``;
+    its panels are stacked (``new_figure`` does it) and it is at most ``NARROW_WIDTH`` inches wide.
+    """
 
     def register(draw: Callable[[], Figure]) -> Callable[[], Figure]:
         if name in FIGURES:
             raise ValueError(f"figure {name!r} is registered twice")
         FIGURES[name] = draw
+        if narrow:
+            NARROW.add(name)
         return draw
 
     return register
 
 
-def render_svg(name: str) -> str:
-    """Draw the figure registered as ``name`` and return it as SVG text (same bytes every run)."""
+def is_narrow() -> bool:
+    """True while a figure is being drawn in its narrow (phone) layout."""
+    return _narrow[0]
+
+
+def draw(name: str, *, narrow: bool = False) -> Figure:
+    """The matplotlib figure registered as ``name`` (its narrow layout with ``narrow=True``)."""
     if name not in FIGURES:
         raise KeyError(f"no figure named {name!r}; known: {', '.join(sorted(FIGURES))}")
-    fig = FIGURES[name]()
+    if narrow and name not in NARROW:
+        raise ValueError(f"figure {name!r} has no narrow layout; those that have: {', '.join(sorted(NARROW))}")
+    _narrow[0] = narrow
+    try:
+        return FIGURES[name]()
+    finally:
+        _narrow[0] = False
+
+
+def render_svg(name: str, *, narrow: bool = False, transparent: bool = False) -> str:
+    """Draw the figure registered as ``name`` and return it as SVG text (same bytes every run).
+
+    ``transparent=True`` leaves the background out (the site: the page's own background shows, light or
+    dark); otherwise the figure sits on white (notebooks). ``narrow=True``: the layout for phones.
+    """
+    fig = draw(name, narrow=narrow)
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": "nnbook", "svg.fonttype": "path"}):
         # dpi only matters for artists drawn with rasterized=True (the filled areas of the two
         # decision-surface figures); axes, lines, points and text stay vector.
-        fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight", dpi=150)
+        fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight", dpi=150,
+                    transparent=transparent)
     plt.close(fig)
     return buffer.getvalue()
 
 
 def new_figure(width: float = 4.0, height: float = 3.0, **subplots_kw) -> tuple[Figure, object]:
-    """A figure with the book's common style; returns ``(fig, axes)`` like ``plt.subplots``."""
+    """A figure with the book's common style; returns ``(fig, axes)`` like ``plt.subplots``.
+
+    In the narrow layout (``is_narrow()``) a row of panels becomes a column, each panel keeping its
+    size but at most ``NARROW_WIDTH`` wide, and a single panel is at most ``NARROW_WIDTH`` wide.
+    """
+    if _narrow[0]:
+        ncols, nrows = subplots_kw.get("ncols", 1), subplots_kw.get("nrows", 1)
+        if ncols > 1 and nrows == 1:
+            gridspec = dict(subplots_kw.pop("gridspec_kw", None) or {})
+            ratios = gridspec.pop("width_ratios", [1] * ncols)
+            panel_width = min(width * max(ratios) / sum(ratios), NARROW_WIDTH)
+            panel_heights = [height * min(1.0, NARROW_WIDTH / (width * r / sum(ratios))) for r in ratios]
+            gridspec["height_ratios"] = panel_heights
+            subplots_kw.update(ncols=1, nrows=ncols, gridspec_kw=gridspec)
+            if subplots_kw.pop("sharey", False):
+                subplots_kw["sharex"] = True
+            width, height = panel_width, sum(panel_heights)
+        elif width > NARROW_WIDTH:
+            width = NARROW_WIDTH
     fig, axes = plt.subplots(figsize=(width, height), **subplots_kw)
     return fig, axes
 
@@ -74,7 +124,7 @@ def secant_slopes(f: Callable[[float], float], x: float, hs) -> list[float]:
     return [(f(x + h) - f(x)) / h for h in hs]
 
 
-@figure("math-slope")
+@figure("math-slope", narrow=True)
 def _primer_slope() -> Figure:
     """Left: the line y = 2x + 1 with one run and rise. Right: y = x^2, secants from x = 1, the tangent."""
     import numpy as np
@@ -125,7 +175,6 @@ def _primer_slope() -> Figure:
         ax.set_axisbelow(True)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-    fig.patch.set_facecolor("white")
     fig.tight_layout()
     return fig
 
@@ -194,7 +243,6 @@ def _primer_two_paths() -> Figure:
     ax.set_ylim(-1.6, 2.9)
     ax.set_aspect("equal")
     ax.axis("off")
-    fig.patch.set_facecolor("white")
     return fig
 
 
@@ -283,12 +331,11 @@ def _p1_params(w, b) -> str:
 
 
 def _p1_finish(fig: Figure) -> Figure:
-    fig.patch.set_facecolor("white")  # readable on the dark theme too
     fig.tight_layout()
     return fig
 
 
-@figure("02-gate-lines")
+@figure("02-gate-lines", narrow=True)
 def _p1_gate_lines() -> Figure:
     from nnbook import AND, GATE_PARAMS, NAND, OR, truth_table
 
@@ -303,7 +350,7 @@ def _p1_gate_lines() -> Figure:
     return _p1_finish(fig)
 
 
-@figure("03-xor-wall")
+@figure("03-xor-wall", narrow=True)
 def _p1_xor_wall() -> Figure:
     from nnbook import AND, GATE_PARAMS, XOR, truth_table
 
@@ -322,7 +369,7 @@ def _p1_xor_wall() -> Figure:
     return _p1_finish(fig)
 
 
-@figure("03-error-history")
+@figure("03-error-history", narrow=True)
 def _p1_error_history() -> Figure:
     import numpy as np
 
@@ -345,7 +392,7 @@ def _p1_error_history() -> Figure:
     return _p1_finish(fig)
 
 
-@figure("03-learned-lines")
+@figure("03-learned-lines", narrow=True)
 def _p1_learned_lines() -> Figure:
     from nnbook import train_perceptron, truth_table
 
@@ -429,7 +476,7 @@ def _p1_xor_network() -> Figure:
     return _p1_finish(fig)
 
 
-@figure("04-hidden-space")
+@figure("04-hidden-space", narrow=True)
 def _p1_hidden_space() -> Figure:
     import numpy as np
 
@@ -503,7 +550,7 @@ def _p2_mark_xor_inputs(ax) -> None:
                    facecolors=colour if target else "white")
 
 
-@figure("05-linear-vs-nonlinear")
+@figure("05-linear-vs-nonlinear", narrow=True)
 def _linear_vs_nonlinear() -> Figure:
     import numpy as np
 
@@ -528,12 +575,11 @@ def _linear_vs_nonlinear() -> Figure:
         ax.set_aspect("equal")
         ax.set_xticks([0, 1])
         ax.set_yticks([0, 1])
-    fig.patch.set_facecolor("white")
     fig.tight_layout()
     return fig
 
 
-@figure("05-step-vs-sigmoid")
+@figure("05-step-vs-sigmoid", narrow=True)
 def _step_vs_sigmoid() -> Figure:
     import numpy as np
 
@@ -549,7 +595,6 @@ def _step_vs_sigmoid() -> Figure:
     ax.set_yticks([0, 0.5, 1])
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=10)
-    fig.patch.set_facecolor("white")
     fig.tight_layout()
     return fig
 
@@ -586,7 +631,6 @@ def _affine_graph() -> Figure:
     ax.set_ylim(-1.6, 2.45)
     ax.set_aspect("equal")
     ax.axis("off")
-    fig.patch.set_facecolor("white")
     return fig
 
 
@@ -638,11 +682,10 @@ def _affine_shapes() -> Figure:
     ax.set_ylim(-1.4, top + 1.0)
     ax.set_aspect("equal")
     ax.axis("off")
-    fig.patch.set_facecolor("white")
     return fig
 
 
-@figure("07-activations")
+@figure("07-activations", narrow=True)
 def _activations() -> Figure:
     import numpy as np
 
@@ -669,7 +712,6 @@ def _activations() -> Figure:
         ax.set_xlabel("$x$")
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left", fontsize=10)
-    fig.patch.set_facecolor("white")
     fig.tight_layout()
     return fig
 
@@ -721,7 +763,6 @@ def _xor_network() -> Figure:
     ax.set_ylim(-1.9, 2.7)
     ax.set_aspect("equal")
     ax.axis("off")
-    fig.patch.set_facecolor("white")
     return fig
 
 
@@ -755,7 +796,7 @@ def _p3_descent_1d(lr: float, steps: int) -> tuple[list[float], list[float]]:
     return ws, losses
 
 
-@figure("09-gradient-descent")
+@figure("09-gradient-descent", narrow=True)
 def _gradient_descent_1d() -> Figure:
     import numpy as np
 
@@ -777,8 +818,8 @@ def _gradient_descent_1d() -> Figure:
         ax.set_xlim(-0.25, 4.25)
         ax.set_ylim(-1, 21)
         ax.grid(alpha=0.3)
-    axes[0].set_ylabel("$L(w)$")
-    fig.patch.set_facecolor("white")
+    for ax in axes if is_narrow() else axes[:1]:
+        ax.set_ylabel("$L(w)$")
     fig.tight_layout()
     return fig
 
@@ -799,7 +840,7 @@ def _p3_bowl_path(lr: float, momentum: float, steps: int):
     return np.array(path)
 
 
-@figure("10-momentum")
+@figure("10-momentum", narrow=True)
 def _momentum_paths() -> Figure:
     import numpy as np
 
@@ -823,7 +864,6 @@ def _momentum_paths() -> Figure:
     ax_loss.set_ylabel("$L$")
     ax_loss.grid(alpha=0.3)
     ax_loss.legend(fontsize=9)
-    fig.patch.set_facecolor("white")
     fig.tight_layout()
     return fig
 
@@ -840,7 +880,7 @@ def _p3_xor_network(seed: int, **overrides):
     return network, loss, SGD(r["lr"], momentum=r["momentum"]), r
 
 
-@figure("11-loss-curve")
+@figure("11-loss-curve", narrow=True)
 def _xor_loss_curves() -> Figure:
     import numpy as np
 
@@ -868,12 +908,11 @@ def _xor_loss_curves() -> Figure:
     ax.set_ylim(0, 0.8)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=9, loc="lower left")
-    fig.patch.set_facecolor("white")
     fig.tight_layout()
     return fig
 
 
-@figure("11-decision-boundary")
+@figure("11-decision-boundary", narrow=True)
 def _xor_decision_boundary() -> Figure:
     import numpy as np
 
@@ -898,9 +937,20 @@ def _xor_decision_boundary() -> Figure:
         raise RuntimeError("11-decision-boundary: the figure's training no longer matches train_xor(seed=0)")
     snapshots[history.epochs] = network.predict(grid).reshape(gx.shape)
 
-    fig, axes = new_figure(2.3 * len(snapshots) + 0.6, 2.7, ncols=len(snapshots) + 1, sharey=False,
-                           gridspec_kw={"width_ratios": [1] * len(snapshots) + [0.08]})
-    colorbar_axes, axes = axes[-1], axes[:-1]
+    if is_narrow():  # phones: a 2 x 2 grid of the snapshots, the colour bar below them
+        fig, grid_axes = plt.subplots(3, 2, figsize=(NARROW_WIDTH, 5.6),
+                                      gridspec_kw={"height_ratios": [1, 1, 0.06]})
+        gs = grid_axes[2, 0].get_gridspec()
+        for ax in grid_axes[2]:
+            ax.remove()
+        colorbar_axes, axes = fig.add_subplot(gs[2, :]), list(grid_axes[:2].ravel())
+        orientation = "horizontal"
+    else:
+        fig, axes = new_figure(2.3 * len(snapshots) + 0.6, 2.7, ncols=len(snapshots) + 1, sharey=False,
+                               gridspec_kw={"width_ratios": [1] * len(snapshots) + [0.08]})
+        colorbar_axes, axes = axes[-1], axes[:-1]
+        orientation = "vertical"
+    left_column = axes[::2] if is_narrow() else axes[:1]
     for ax, (epoch, Y) in zip(axes, sorted(snapshots.items())):
         filled = ax.contourf(gx, gy, Y, levels=np.linspace(0, 1, 11), cmap="RdBu", vmin=0, vmax=1, rasterized=True)
         ax.contour(gx, gy, Y, levels=[0.5], colors="black", linewidths=1.5)
@@ -911,11 +961,15 @@ def _xor_decision_boundary() -> Figure:
         ax.set_xlabel("$x_1$")
         ax.set_aspect("equal")
         ax.set_xticks([0, 1])
-        ax.set_yticks([0, 1] if ax is axes[0] else [])
-    axes[0].set_ylabel("$x_2$")
-    fig.colorbar(filled, cax=colorbar_axes, ticks=[0, 0.5, 1]).set_label("$y$", rotation=0, labelpad=12)
+        ax.set_yticks([0, 1] if any(ax is a for a in left_column) else [])
+    for ax in left_column:
+        ax.set_ylabel("$x_2$")
+    bar = fig.colorbar(filled, cax=colorbar_axes, ticks=[0, 0.5, 1], orientation=orientation)
+    if orientation == "vertical":
+        bar.set_label("$y$", rotation=0, labelpad=12)
+    else:
+        bar.set_label("$y$")
     fig.tight_layout()
-    fig.patch.set_facecolor("white")
     return fig
 
 
@@ -981,7 +1035,6 @@ def _computational_graph() -> Figure:
     # key: black numbers are values (forward, left to right), red ones dL/d(value) (backward, right to left)
     ax.annotate("", xy=(5.6, 2.95), xytext=(7.6, 2.95), arrowprops={"arrowstyle": "-|>", "color": bwd, "lw": 1.3})
     ax.text(7.75, 2.95, r"$\partial L / \partial(\cdot)$", ha="left", va="center", fontsize=11, color=bwd)
-    fig.patch.set_facecolor("white")
     return fig
 
 
@@ -1029,24 +1082,25 @@ def digits_loss() -> Figure:
     return fig
 
 
-@figure("a2-step-times")
+@figure("a2-step-times", narrow=True)
 def step_times() -> Figure:
     """Time of one training step per network, batch and dtype: nnbook, PyTorch and the matrix products alone."""
     report = _benchmark_result("step.json")
     configs = report["configs"]
     engines = [("nnbook", "nnbook", "C0"), ("torch", "PyTorch", "C1"), ("floor", "matmul", "0.6")]
     engines = [e for e in engines if all(e[0] in report["seconds"][k] for k in configs)]
-    fig, ax = new_figure(5.5, 0.45 * len(configs) + 1.0)
+    fig, ax = new_figure(3.6 if is_narrow() else 5.5, 0.45 * len(configs) + 1.0)  # narrow: long tick labels
     height = 0.8 / len(engines)
     for j, (key, label, color) in enumerate(engines):
         times_ms = [report["seconds"][k][key] * 1e3 for k in configs]
         positions = np.arange(len(configs)) + (j - (len(engines) - 1) / 2) * height
         ax.barh(positions, times_ms, height=height, color=color, label=label)
     names = [k.replace("/", "  ", 1).replace("/float", "  f") for k in configs]  # "784-256-10  128  f32"
-    ax.set_yticks(np.arange(len(configs)), names, fontsize=8)
+    small = 10 if is_narrow() else 8  # on a phone the labels stay >= 10 px
+    ax.set_yticks(np.arange(len(configs)), names, fontsize=small)
     ax.invert_yaxis()
     ax.set_xscale("log")
     ax.set_xlabel("ms")
-    ax.legend(frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(engines))
+    ax.legend(frameon=False, fontsize=small, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(engines))
     ax.grid(True, axis="x", which="major", alpha=0.3)
     return fig
