@@ -100,3 +100,79 @@ def test_a_transparent_figure_has_no_background():
     assert "fill: #ffffff" in backgrounds(plot.render_svg("math-slope"))
     transparent = plot.render_svg("math-slope", transparent=True)
     assert backgrounds(transparent) == "fill: none"
+
+
+def _drawn(name):
+    import matplotlib.pyplot as plt
+
+    fig = plot.draw(name)
+    fig.canvas.draw()
+    plt.close(fig)
+    return fig
+
+
+def _texts(fig):
+    import matplotlib.text
+
+    return {t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_visible()}
+
+
+def test_the_error_history_labels_its_axes():
+    ax = _drawn("03-error-history").axes[0]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("epoch", "errors")
+
+
+@pytest.mark.parametrize("name", ["02-gate-lines", "03-xor-wall", "04-hidden-space", "05-linear-vs-nonlinear",
+                                  "11-decision-boundary"])
+def test_points_of_0_and_1_are_open_squares_and_filled_circles_everywhere(name):
+    import numpy as np
+    from matplotlib.collections import PathCollection
+    from matplotlib.markers import MarkerStyle
+
+    def shape(marker):  # the marker's outline, centred and scaled to [-1, 1]
+        style = MarkerStyle(marker)
+        v = style.get_transform().transform(style.get_path().vertices)
+        return v / np.abs(v).max()
+
+    shapes = {"o": shape("o"), "s": shape("s")}
+    found = set()
+    for ax in _drawn(name).axes:
+        for points in (c for c in ax.collections if isinstance(c, PathCollection)):
+            v = points.get_paths()[0].vertices
+            v = v / np.abs(v).max()
+            kind = next((k for k, p in shapes.items() if p.shape == v.shape and np.allclose(v, p)), "other")
+            face = points.get_facecolor()[0]
+            found.add((kind, "white" if np.allclose(face[:3], 1) else "filled"))
+    assert found == {("o", "filled"), ("s", "white")}
+
+
+def test_the_computational_graphs_draw_operations_as_boxes():
+    from matplotlib.patches import Circle, FancyBboxPatch
+
+    graph = _drawn("09-computational-graph").axes[0]
+    assert not [p for p in graph.patches if isinstance(p, Circle)]
+    assert len([p for p in graph.patches if isinstance(p, FancyBboxPatch)]) == 4  # x, +, sigma, loss
+    primer = _drawn("math-two-paths").axes[0]
+    assert len([p for p in primer.patches if isinstance(p, FancyBboxPatch)]) == 2  # +, x
+    assert len([p for p in primer.patches if isinstance(p, Circle)]) == 2  # the values a, b
+
+
+def test_the_forward_pass_network_names_its_gates():
+    assert {"NAND", "OR", "AND"} <= _texts(_drawn("08-xor-network"))
+
+
+def test_the_loss_curves_mark_ln2_and_half_ln2():
+    import math
+
+    ax = _drawn("11-loss-curve").axes[0]
+    levels = sorted(line.get_ydata()[0] for line in ax.get_lines() if line.get_linestyle() == ":")
+    assert levels == pytest.approx([math.log(2) / 2, math.log(2)])
+
+
+def test_the_digits_figure_shows_ten_training_images_with_their_labels():
+    pytest.importorskip("sklearn")
+    from nnbook.datasets import load_digits
+
+    fig = _drawn("a1-digits")
+    assert [ax.get_title() for ax in fig.axes] == [f"${t}$" for t in load_digits().t_train[:10]]
+    assert all(ax.images[0].get_array().shape == (8, 8) for ax in fig.axes)

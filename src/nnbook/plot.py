@@ -198,7 +198,7 @@ def two_paths_gradients(a: float, b: float) -> dict[str, float]:
 def _primer_two_paths() -> Figure:
     """The graph s = a + b, f = s * b: values forward (black), derivatives of f backward (red); b adds two."""
     import numpy as np
-    from matplotlib.patches import Circle
+    from matplotlib.patches import Circle, FancyBboxPatch
 
     a, b = 2.0, 3.0
     g = two_paths_gradients(a, b)
@@ -208,14 +208,21 @@ def _primer_two_paths() -> Figure:
     labels = {"a": "$a$", "b": "$b$", "add": "$+$", "mul": r"$\times$"}
 
     fig, ax = new_figure(7.6, 3.4)
+    boxes = ("add", "mul")  # operations are boxes, values (the inputs a, b) circles
     for key, (cx, cy) in nodes.items():
-        box = key in ("add", "mul")
-        ax.add_patch(Circle((cx, cy), radius, facecolor="#eef3fb" if box else "white", edgecolor=_PRIMER_CURVE,
-                            lw=1.5))
+        if key in boxes:
+            ax.add_patch(FancyBboxPatch((cx - radius + 0.05, cy - radius + 0.05), 2 * radius - 0.1, 2 * radius - 0.1,
+                                        boxstyle="round,pad=0.05", facecolor="#eef3fb", edgecolor=_PRIMER_CURVE,
+                                        lw=1.5))
+        else:
+            ax.add_patch(Circle((cx, cy), radius, facecolor="white", edgecolor=_PRIMER_CURVE, lw=1.5))
         ax.text(cx, cy, labels[key], ha="center", va="center", fontsize=14)
 
     def rim(centre, toward):
         d = np.subtract(toward, centre)
+        key = next(k for k, xy in nodes.items() if xy == centre)
+        if key in boxes:  # where the line leaves the square
+            return tuple(np.add(centre, d * radius / np.max(np.abs(d))))
         return tuple(np.add(centre, d * radius / np.hypot(*d)))
 
     def edge(start, end, value, grad, at=0.5, off=0.27):
@@ -273,14 +280,19 @@ def _p1_plane(ax, xlabel: str = "$x_1$", ylabel: str = "$x_2$") -> None:
     ax.set_axisbelow(True)
 
 
-def _p1_points(ax, X, y) -> None:
-    """Points ``X`` (N, 2) with 0/1 values ``y``: 1 = filled blue circle, 0 = open red square."""
+def _p1_points(ax, X, y, *, size: float = 1.0, outline: str | None = None) -> None:
+    """Points ``X`` (N, 2) with 0/1 values ``y``: 1 = filled blue circle, 0 = open red square.
+
+    The book's one convention for 0/1 points (chapters 2-5 and 11). ``outline``: an edge colour for the
+    circles, where they sit on a coloured background; ``size`` scales the markers.
+    """
     import numpy as np
 
     X, y = np.asarray(X, dtype=float), np.asarray(y).ravel()
     ones, zeros = X[y == 1], X[y == 0]
-    ax.scatter(ones[:, 0], ones[:, 1], s=120, marker="o", color=_P1_ONE, zorder=4)
-    ax.scatter(zeros[:, 0], zeros[:, 1], s=105, marker="s", facecolor="white", edgecolor=_P1_ZERO,
+    ax.scatter(ones[:, 0], ones[:, 1], s=120 * size, marker="o", color=_P1_ONE, zorder=4,
+               edgecolor=outline or _P1_ONE, linewidth=1.2 if outline else 0)
+    ax.scatter(zeros[:, 0], zeros[:, 1], s=105 * size, marker="s", facecolor="white", edgecolor=_P1_ZERO,
                linewidth=2.2, zorder=4)
 
 
@@ -385,6 +397,10 @@ def _p1_error_history() -> Figure:
     ax.set_ylim(-0.3, 4.3)
     ax.set_xticks([1, 5, 10, 15, 20])
     ax.set_yticks([0, 1, 2, 3, 4])
+    # named like the result's fields the page prints (PerceptronTraining.epochs, .errors): the same in
+    # both languages
+    ax.set_xlabel("epoch", fontsize=11)
+    ax.set_ylabel("errors", fontsize=11)
     ax.grid(alpha=0.3)
     ax.legend(loc="center right", frameon=False, fontsize=11)
     for side in ("top", "right"):
@@ -542,12 +558,9 @@ def _p2_xor_layers(scale: float, *, activation: bool = True) -> list:
 
 
 def _p2_mark_xor_inputs(ax) -> None:
-    """The four XOR inputs: hollow for target 0, filled for target 1."""
-    for x1, x2 in _P2_INPUTS:
-        target = (x1 + x2) % 2
-        colour = _P2_CLASS[target]
-        ax.scatter([x1], [x2], s=90, zorder=3, linewidths=2, edgecolors=colour,
-                   facecolors=colour if target else "white")
+    """The four XOR inputs, marked as in chapters 2-4: open square for target 0, filled circle for 1."""
+    targets = [(x1 + x2) % 2 for x1, x2 in _P2_INPUTS]
+    _p1_points(ax, _P2_INPUTS, targets, size=0.8, outline="white")
 
 
 @figure("05-linear-vs-nonlinear", narrow=True)
@@ -757,10 +770,13 @@ def _xor_network() -> Figure:
     for j, p in enumerate(pos_hid):
         node(p, f"${hidden[j]:.3f}$", f"$h_{j + 1},\\ b = {b1[j]:g}$")
     node(pos_out[0], f"${output[0]:.3f}$", f"$y,\\ b = {b2[0]:g}$")
+    for p, gate in zip(pos_hid + pos_out, ("NAND", "OR", "AND")):  # the gates of chapter 4, one per neuron
+        ax.text(p[0], p[1] + 0.66, gate, ha="center", va="bottom", fontsize=10, color=_P2_FUNC,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5}, zorder=4)
     ax.text(1.6, -1.55, r"$h = \sigma(xW_1 + b_1)$", ha="center", fontsize=11)
     ax.text(4.8, -1.55, r"$y = \sigma(hW_2 + b_2)$", ha="center", fontsize=11)
     ax.set_xlim(-0.7, 7.1)
-    ax.set_ylim(-1.9, 2.7)
+    ax.set_ylim(-1.9, 3.0)
     ax.set_aspect("equal")
     ax.axis("off")
     return fig
@@ -899,9 +915,13 @@ def _xor_loss_curves() -> Figure:
         ax.plot(np.arange(1, len(losses) + 1), losses, style, color=colour, lw=1.8, label=label)
         if run.solved:
             ax.plot([len(losses)], [losses[-1]], "o", color=colour, ms=5)
-    ax.axhline(np.log(2) / 2, color="#888888", lw=0.8, ls=":")
-    ax.annotate(r"$\frac{1}{2}\ln 2$", (1.0, np.log(2) / 2), xytext=(2, 3), textcoords="offset points",
-                ha="left", va="bottom", fontsize=11, color="#555555")
+    # ln 2: where every run first levels off (labelled at the right, clear of the curves); 1/2 ln 2: the
+    # floor the stuck run slides toward (labelled at the left)
+    for level, name, at, align in ((np.log(2), r"$\ln 2$", 0.99, "right"),
+                                   (np.log(2) / 2, r"$\frac{1}{2}\ln 2$", 0.0, "left")):
+        ax.axhline(level, color="#888888", lw=0.8, ls=":")
+        ax.annotate(name, (at, level), xycoords=("axes fraction", "data"), xytext=(2, 3),
+                    textcoords="offset points", ha=align, va="bottom", fontsize=11, color="#555555")
     ax.set_xscale("log")
     ax.set_xlabel("$k$")
     ax.set_ylabel("$L$")
@@ -938,7 +958,7 @@ def _xor_decision_boundary() -> Figure:
     snapshots[history.epochs] = network.predict(grid).reshape(gx.shape)
 
     if is_narrow():  # phones: a 2 x 2 grid of the snapshots, the colour bar below them
-        fig, grid_axes = plt.subplots(3, 2, figsize=(NARROW_WIDTH, 5.6),
+        fig, grid_axes = plt.subplots(3, 2, figsize=(NARROW_WIDTH, 6.2),
                                       gridspec_kw={"height_ratios": [1, 1, 0.06]})
         gs = grid_axes[2, 0].get_gridspec()
         for ax in grid_axes[2]:
@@ -954,9 +974,7 @@ def _xor_decision_boundary() -> Figure:
     for ax, (epoch, Y) in zip(axes, sorted(snapshots.items())):
         filled = ax.contourf(gx, gy, Y, levels=np.linspace(0, 1, 11), cmap="RdBu", vmin=0, vmax=1, rasterized=True)
         ax.contour(gx, gy, Y, levels=[0.5], colors="black", linewidths=1.5)
-        for (x1, x2), t in zip(X, T[:, 0]):
-            ax.scatter([x1], [x2], s=70, color=_P3_CLASS[int(t)], edgecolor="black", linewidth=1.2, zorder=3,
-                       marker="o" if t == 1 else "X")
+        _p1_points(ax, X, T[:, 0], size=0.6, outline="black")  # the book's convention: 1 circle, 0 square
         ax.set_title(f"$k = {epoch}$", fontsize=11)
         ax.set_xlabel("$x_1$")
         ax.set_aspect("equal")
@@ -977,7 +995,7 @@ def _xor_decision_boundary() -> Figure:
 def _computational_graph() -> Figure:
     """Chapter 9's neuron a = w x + b, y = sigmoid(a), L = (y - t)^2: values forward, gradients backward."""
     import numpy as np
-    from matplotlib.patches import Circle, FancyBboxPatch
+    from matplotlib.patches import FancyBboxPatch
 
     from nnbook.activations import sigmoid
 
@@ -996,25 +1014,23 @@ def _computational_graph() -> Figure:
     ax.set_aspect("equal")
     ax.axis("off")
     fwd, bwd = "#222222", _P3_CLASS[0]
-    radius, half_width = 0.36, 0.72
+    half_height = 0.33  # every operation is a box (the page: "boxes (operations) joined by arrows (values)")
     nodes = {"mul": (2.4, 1.7), "add": (4.9, 1.3), "sig": (7.2, 1.3), "loss": (9.6, 1.3)}
+    half_widths = {"mul": 0.33, "add": 0.33, "sig": 0.33, "loss": 0.72}
     labels = {"mul": r"$\times$", "add": "$+$", "sig": r"$\sigma$", "loss": r"$(\cdot - t)^2$"}
     for key, (cx, cy) in nodes.items():
-        if key == "loss":
-            ax.add_patch(FancyBboxPatch((cx - half_width + 0.05, cy - 0.3), 2 * half_width - 0.1, 0.6,
-                                        boxstyle="round,pad=0.05", facecolor="#eef3fb", edgecolor=_P3_CURVE, lw=1.5))
-        else:
-            ax.add_patch(Circle((cx, cy), radius, facecolor="#eef3fb", edgecolor=_P3_CURVE, lw=1.5))
+        hw = half_widths[key]
+        ax.add_patch(FancyBboxPatch((cx - hw + 0.05, cy - half_height + 0.05), 2 * hw - 0.1, 2 * half_height - 0.1,
+                                    boxstyle="round,pad=0.05", facecolor="#eef3fb", edgecolor=_P3_CURVE, lw=1.5))
         ax.text(cx, cy, labels[key], ha="center", va="center", fontsize=13)
 
     def boundary(point, toward):
-        """Where the segment from a node's centre toward ``toward`` leaves the node (circle or box)."""
+        """Where the segment from a node's centre toward ``toward`` leaves the node's box."""
         for key, centre in nodes.items():
             if np.allclose(point, centre):
                 d = np.subtract(toward, centre)
-                if key == "loss":
-                    return tuple(np.add(centre, d * half_width / abs(d[0])))
-                return tuple(np.add(centre, d * radius / np.hypot(*d)))
+                return tuple(np.add(centre, d * min(half_widths[key] / abs(d[0]) if d[0] else np.inf,
+                                                    half_height / abs(d[1]) if d[1] else np.inf)))
         return point
 
     def edge(start, end, value, grad, value_xy, grad_xy):
@@ -1057,6 +1073,23 @@ def _benchmark_result(name: str) -> dict:
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: run the benchmark script in benchmarks/ with --write (from a checkout)")
     return json.loads(path.read_text())
+
+
+@figure("a1-digits")
+def digits_images() -> Figure:
+    """The first ten training images of ``load_digits`` as 8 x 8 pictures (0 white, 1 black), label above."""
+    from nnbook.datasets import load_digits
+
+    data = load_digits()  # the page's split (seed 0)
+    count = 10
+    fig, axes = new_figure(6.0, 1.55, ncols=count)
+    for ax, image, label in zip(axes, data.X_train[:count], data.t_train[:count]):
+        ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+        ax.set_title(f"${label}$", fontsize=13)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.tight_layout(w_pad=0.4)
+    return fig
 
 
 @figure("a1-digits-loss")
