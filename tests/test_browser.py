@@ -317,3 +317,68 @@ def test_offline_build_works_from_file_urls(browser, offline_site):
     page.wait_for_url((offline_site / "en" / "01-roadmap.html").as_uri())
     assert not errors and not foreign, errors + foreign
     context.close()
+
+
+# ---- phones (390 px) and the dark scheme ---------------------------------------------------------
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+# Pages with multi-panel figures, display maths wider than a phone, and a wide table (A2).
+PHONE_PAGES = ["/02-perceptron/", "/en/07-relu-and-sigmoid/", "/en/09-learning/", "/11-xor-training/",
+               "/en/a2-performance/"]
+MIN_TEXT_PX = 10  # the smallest text of a figure (data-smallest-text-pt of its SVG, 1 pt = 4/3 px) on screen
+# Diagrams without a narrow layout that a phone still shows smaller than that (tests/test_plot.py).
+SMALL_ON_PHONES = {"04-xor-network.svg", "09-computational-graph.svg"}
+
+_PHONE_STATE = """() => {
+  const root = document.documentElement;
+  const figures = [...document.querySelectorAll('article img[src*="assets/figures/"]')].map(img => ({
+    url: img.currentSrc, file: img.currentSrc.split('/').pop(), shown: img.getBoundingClientRect().width, natural: img.naturalWidth,
+    filter: getComputedStyle(img).filter}));
+  const cue = e => { const s = getComputedStyle(e); return {
+    wide: e.scrollWidth > e.clientWidth + 1, scrolls: ['auto', 'scroll'].includes(s.overflowX),
+    shadow: s.backgroundImage.includes('gradient')}; };
+  return {pageWidth: root.scrollWidth, viewport: root.clientWidth, figures,
+          maths: [...document.querySelectorAll('.katex-display')].map(cue),
+          tables: [...document.querySelectorAll('article table')].map(t => {
+            const box = t.closest('.md-typeset__scrollwrap');
+            return {wide: t.getBoundingClientRect().width > document.querySelector('article').clientWidth + 1,
+                    wrapped: box ? cue(box) : null}; })};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_phone_pages_fit_and_figures_stay_legible(browser, server, scheme):
+    watched = Watched(browser, server, color_scheme=scheme, **PHONE)
+    try:
+        problems = []
+        for path in PHONE_PAGES:
+            page = watched.goto(path)
+            page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{'slate' if scheme == 'dark' else 'default'}')")
+            page.wait_for_function("[...document.images].every(i => i.complete)")
+            s = page.evaluate(_PHONE_STATE)
+            if s["pageWidth"] > s["viewport"]:
+                problems.append(f"{path}: the page scrolls sideways ({s['pageWidth']} > {s['viewport']} px)")
+            assert s["figures"], f"{path}: no figure found"
+            for f in s["figures"]:
+                svg = page.request.get(f["url"]).text()
+                smallest_pt = float(re.search(r'data-smallest-text-pt="([0-9.]+)"', svg).group(1))
+                px = smallest_pt * 4 / 3 * f["shown"] / f["natural"]
+                if px < MIN_TEXT_PX and f["file"] not in SMALL_ON_PHONES:
+                    problems.append(f"{path}: {f['file']}: smallest text {px:.1f} px on screen")
+                inverted = f["filter"] not in ("", "none")
+                if inverted != (scheme == "dark"):
+                    problems.append(f"{path}: {f['file']} filter {f['filter']!r} in the {scheme} scheme")
+            for m in s["maths"]:
+                if m["wide"] and not (m["scrolls"] and m["shadow"]):
+                    problems.append(f"{path}: a display formula wider than the column has no visible scroll cue {m}")
+            for t in s["tables"]:
+                if t["wide"] and not (t["wrapped"] and t["wrapped"]["scrolls"] and t["wrapped"]["shadow"]):
+                    problems.append(f"{path}: a table wider than the column does not scroll visibly {t}")
+        assert not problems, "\n".join(problems)
+        if scheme == "light":  # the narrow layouts are what phones get, and the figures are transparent
+            files = {f["file"] for f in s["figures"]}
+            assert any(name.endswith(".narrow.svg") for name in files), files
+            svg = page.request.get(watched.base + "/assets/figures/02-gate-lines.narrow.svg").text()
+            assert '<g id="patch_1">' in svg and 'style="fill: none"' in svg.split('<g id="patch_1">')[1][:400]
+    finally:
+        watched.close()

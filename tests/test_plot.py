@@ -51,12 +51,9 @@ TOO_SMALL_ON_PHONES = {"04-xor-network", "09-computational-graph"}
 
 def _smallest_text_on_a_phone(fig) -> float:
     """Smallest text of ``fig`` in CSS px when its SVG is shown in a phone's column."""
-    import matplotlib.text
-
     fig.canvas.draw()
     width_px = fig.get_tightbbox(fig.canvas.get_renderer()).width * 96
-    sizes = [t.get_fontsize() for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
-    return min(sizes) * 4 / 3 * min(1.0, PHONE_COLUMN_PX / width_px)
+    return plot.smallest_text(fig) * 4 / 3 * min(1.0, PHONE_COLUMN_PX / width_px)
 
 
 @pytest.mark.parametrize("name", sorted(plot.FIGURES))
@@ -88,6 +85,11 @@ def test_a_narrow_layout_stacks_the_panels_and_is_at_most_narrow_width_wide():
     assert not plot.is_narrow()  # the flag does not leak into the next figure
     with pytest.raises(ValueError, match="no narrow layout"):
         plot.draw("02-perceptron", narrow=True)
+
+
+def test_the_svg_states_its_smallest_text():
+    svg = plot.render_svg("02-perceptron")  # node labels 15 pt, edge labels 12 pt, the formula 12 pt
+    assert '<svg data-smallest-text-pt="12" ' in svg
 
 
 def test_a_transparent_figure_has_no_background():

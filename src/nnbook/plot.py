@@ -77,8 +77,18 @@ def render_svg(name: str, *, narrow: bool = False, transparent: bool = False) ->
         # decision-surface figures); axes, lines, points and text stay vector.
         fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight", dpi=150,
                     transparent=transparent)
+    smallest = smallest_text(fig)  # after savefig: tick labels have their text only once drawn
     plt.close(fig)
-    return buffer.getvalue()
+    # The size of its smallest text, for checks of what a screen shows (tests/test_browser.py).
+    return buffer.getvalue().replace("<svg ", f'<svg data-smallest-text-pt="{smallest:g}" ', 1)
+
+
+def smallest_text(fig: Figure) -> float:
+    """Font size in points of the smallest visible, non-empty text of a drawn figure."""
+    import matplotlib.text
+
+    sizes = [t.get_fontsize() for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
+    return min(sizes)
 
 
 def new_figure(width: float = 4.0, height: float = 3.0, **subplots_kw) -> tuple[Figure, object]:
