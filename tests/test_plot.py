@@ -46,7 +46,7 @@ def test_the_two_paths_figure_renders():
 # scaled down to it. 1 pt = 4/3 px. These figures have no narrow layout and are still drawn too small
 # on a phone (diagrams whose text would collide in a narrower drawing); the test keeps the list honest.
 PHONE_COLUMN_PX = 358
-TOO_SMALL_ON_PHONES = {"04-xor-network", "09-computational-graph"}
+TOO_SMALL_ON_PHONES = {"09-computational-graph"}
 
 
 def _smallest_text_on_a_phone(fig) -> float:

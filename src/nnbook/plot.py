@@ -91,13 +91,17 @@ def smallest_text(fig: Figure) -> float:
     return min(sizes)
 
 
-def new_figure(width: float = 4.0, height: float = 3.0, **subplots_kw) -> tuple[Figure, object]:
+def new_figure(width: float = 4.0, height: float = 3.0, *, narrow_size: tuple[float, float] | None = None,
+               **subplots_kw) -> tuple[Figure, object]:
     """A figure with the book's common style; returns ``(fig, axes)`` like ``plt.subplots``.
 
     In the narrow layout (``is_narrow()``) a row of panels becomes a column, each panel keeping its
-    size but at most ``NARROW_WIDTH`` wide, and a single panel is at most ``NARROW_WIDTH`` wide.
+    size but at most ``NARROW_WIDTH`` wide, and a single panel is at most ``NARROW_WIDTH`` wide, unless
+    ``narrow_size`` gives the size to use there (a diagram whose margins ``bbox_inches="tight"`` crops).
     """
-    if _narrow[0]:
+    if _narrow[0] and narrow_size is not None:
+        width, height = narrow_size
+    elif _narrow[0]:
         ncols, nrows = subplots_kw.get("ncols", 1), subplots_kw.get("nrows", 1)
         if ncols > 1 and nrows == 1:
             gridspec = dict(subplots_kw.pop("gridspec_kw", None) or {})
@@ -472,11 +476,11 @@ def _p1_perceptron_diagram() -> Figure:
     return _p1_finish(fig)
 
 
-@figure("04-xor-network")
+@figure("04-xor-network", narrow=True)
 def _p1_xor_network() -> Figure:
     from nnbook import GATE_PARAMS
 
-    fig, ax = new_figure(7.0, 3.6)
+    fig, ax = new_figure(7.0, 3.6, narrow_size=(5.0, 2.6))  # narrow: the same drawing, smaller; text as is
     inputs, hidden, out = [(0, 2.4), (0, 0)], [(3.2, 2.4), (3.2, 0)], (6.4, 1.2)
     for xy, label in zip(inputs, ["$x_1$", "$x_2$"]):
         _p1_node(ax, xy, label)
