@@ -389,3 +389,22 @@ def test_phone_pages_fit_and_figures_stay_legible(browser, server, scheme):
             assert '<g id="patch_1">' in svg and 'style="fill: none"' in svg.split('<g id="patch_1">')[1][:400]
     finally:
         watched.close()
+
+
+def test_88_characters_of_code_fit_on_a_line_at_1280_px(browser, server):
+    """Pages keep code lines <= 88 columns (tests/test_code_width.py); at 1280 px they must not scroll."""
+    watched = Watched(browser, server, viewport={"width": 1280, "height": 900})
+    try:
+        page = watched.goto("/en/09-learning/")
+        fit = page.evaluate("""() => {
+          const code = document.querySelector('article pre > code'), style = getComputedStyle(code);
+          const probe = document.createElement('span');
+          probe.textContent = 'x'.repeat(88);
+          code.appendChild(probe);
+          const line = probe.getBoundingClientRect().width;
+          probe.remove();
+          return {room: code.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight), line};
+        }""")
+        assert fit["line"] <= fit["room"], fit
+    finally:
+        watched.close()
