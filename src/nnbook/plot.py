@@ -932,7 +932,7 @@ def _xor_loss_curves() -> Figure:
     # ln 2: where every run first levels off (labelled at the right, clear of the curves); 1/2 ln 2: the
     # floor the stuck run slides toward (labelled at the left)
     for level, name, at, align in ((np.log(2), r"$\ln 2$", 0.99, "right"),
-                                   (np.log(2) / 2, r"$\frac{1}{2}\ln 2$", 0.0, "left")):
+                                   (np.log(2) / 2, r"$\frac{1}{2}\ln 2$", 0.01, "left")):
         ax.axhline(level, color="#888888", lw=0.8, ls=":")
         ax.annotate(name, (at, level), xycoords=("axes fraction", "data"), xytext=(2, 3),
                     textcoords="offset points", ha=align, va="bottom", fontsize=11, color="#555555")
@@ -1089,14 +1089,18 @@ def _benchmark_result(name: str) -> dict:
     return json.loads(path.read_text())
 
 
-@figure("a1-digits")
+@figure("a1-digits", narrow=True)
 def digits_images() -> Figure:
     """The first ten training images of ``load_digits`` as 8 x 8 pictures (0 white, 1 black), label above."""
     from nnbook.datasets import load_digits
 
     data = load_digits()  # the page's split (seed 0)
     count = 10
-    fig, axes = new_figure(6.0, 1.55, ncols=count)
+    if is_narrow():  # phones: two rows of five
+        fig, grid = plt.subplots(2, count // 2, figsize=(NARROW_WIDTH * 0.8, 2.6))
+        axes = grid.ravel()
+    else:
+        fig, axes = new_figure(6.0, 1.55, ncols=count)
     for ax, image, label in zip(axes, data.X_train[:count], data.t_train[:count]):
         ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
         ax.set_title(f"${label}$", fontsize=13)
