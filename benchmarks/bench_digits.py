@@ -35,12 +35,14 @@ RESULTS = ROOT / "benchmarks" / "results"
 # --8<-- [start:train-digits]
 def train_digits(data, *, epochs=20, seed=0, dtype=np.float64):
     """A 64-64-10 network (ReLU, softmax cross-entropy) trained with mini-batch SGD."""
-    network = make_mlp([64, 64, 10], activation="relu", output="identity", rng=seed, dtype=dtype)
+    network = make_mlp([64, 64, 10], activation="relu", output="identity", rng=seed,
+                       dtype=dtype)
     loss = SoftmaxCrossEntropyLoss()
     optimizer = SGD(lr=0.1, momentum=0.9)
-    T_train = np.eye(10, dtype=dtype)[data.t_train]  # one-hot rows (the indices data.t_train work too)
+    T_train = np.eye(10, dtype=dtype)[data.t_train]  # one-hot rows (indices work too)
     X_train = data.X_train.astype(dtype)
-    history = train(network, loss, optimizer, X_train, T_train, epochs=epochs, batch_size=32, rng=seed)
+    history = train(network, loss, optimizer, X_train, T_train, epochs=epochs,
+                    batch_size=32, rng=seed)
     return network, history
 
 
@@ -52,11 +54,13 @@ def accuracy(network, X, t):
 
 # --8<-- [start:mlp-classifier]
 def train_mlp_classifier(data, *, seed=0):
-    """scikit-learn's MLPClassifier with one hidden layer of 64 ReLU units (its defaults otherwise:
-    Adam, L2 penalty 1e-4, batches of 200, stopping when the loss no longer improves)."""
+    """scikit-learn's MLPClassifier with one hidden layer of 64 ReLU units (its defaults
+    otherwise: Adam, L2 penalty 1e-4, batches of 200, stopping when the loss no longer
+    improves)."""
     from sklearn.neural_network import MLPClassifier
 
-    classifier = MLPClassifier(hidden_layer_sizes=(64,), max_iter=1000, random_state=seed)
+    classifier = MLPClassifier(hidden_layer_sizes=(64,), max_iter=1000,
+                               random_state=seed)
     classifier.fit(data.X_train, data.t_train)
     return classifier
 # --8<-- [end:mlp-classifier]

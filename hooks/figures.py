@@ -8,12 +8,21 @@ from the code. Upstream: MkDocs has no built-in way to add generated files other
 ``on_files`` for each (and ``on_pre_build`` too), so the SVGs are cached here and drawn again only
 when a file of ``src/nnbook`` changed: once per build for both languages, and not at all on a
 ``mkdocs serve`` reload after an edit of a page.
+
+Dark mode and phones. The SVGs are drawn with a transparent background (``render_svg(...,
+transparent=True)``); ``docs/assets/stylesheets/extra.css`` inverts their lightness under Material's
+dark scheme (``[data-md-color-scheme=slate]``): an ``<img>`` keeps the page's CSS out of the SVG, and a
+``prefers-color-scheme`` query inside the SVG would follow the system, not Material's toggle. A figure
+registered with a narrow layout (``nnbook.plot.NARROW``) is also written as ``NAME.narrow.svg``, and
+``on_page_content`` wraps its ``<img>`` in a ``<picture>`` whose ``<source>`` picks that file on
+screens narrower than ``NARROW_MEDIA`` (the panels stacked, labels >= 10 px on a 390-px phone).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import traceback
 from pathlib import Path
 
@@ -23,6 +32,8 @@ from mkdocs.structure.files import File, Files
 log = logging.getLogger("mkdocs.hooks.figures")
 
 FIGURE_DIR = "assets/figures"
+NARROW_MEDIA = "(max-width: 37.5em)"  # 600 px: phones; wider screens get the wide layout
+_IMG = re.compile(r'<img\b[^>]*?\bsrc="(?P<src>[^"]*?assets/figures/(?P<name>[a-z0-9-]+)\.svg)"[^>]*>')
 _cache: dict[str, str] = {}
 _drawn_from: list[str] = [""]  # the fingerprint of src/nnbook that _cache was drawn from
 
@@ -46,9 +57,10 @@ def _render_all() -> dict[str, str]:
     # Reload so that `mkdocs serve` picks up edits to src/nnbook/plot.py (watched via `watch: [src]`).
     plot = importlib.reload(plot)
     drawn = {}
-    for name in sorted(plot.FIGURES):
+    jobs = [(name, False) for name in sorted(plot.FIGURES)] + [(name, True) for name in sorted(plot.NARROW)]
+    for name, narrow in jobs:
         try:
-            drawn[name] = plot.render_svg(name)
+            drawn[f"{name}.narrow" if narrow else name] = plot.render_svg(name, narrow=narrow, transparent=True)
         except Exception as exc:  # noqa: BLE001 - reported as a warning: `--strict` fails on it
             where = traceback.extract_tb(exc.__traceback__)[-1]
             log.warning(
@@ -84,3 +96,16 @@ def on_files(files: Files, config) -> Files:
             files.remove(existing)
         files.append(File.generated(config, path, content=svg))
     return files
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    """``<img src=".../NAME.svg">`` of a figure with a narrow layout -> ``<picture>`` with a phone source."""
+
+    def wrap(match: re.Match) -> str:
+        name, src = match["name"], match["src"]
+        if f"{name}.narrow" not in _cache:
+            return match[0]
+        narrow_src = src[: -len(".svg")] + ".narrow.svg"
+        return f'<picture><source media="{NARROW_MEDIA}" srcset="{narrow_src}">{match[0]}</picture>'
+
+    return _IMG.sub(wrap, html)

@@ -346,3 +346,94 @@ def test_every_page_names_its_search_dialog_and_figures(site):
         assert "No description has been provided for this image" not in html, page
         if 'data-md-component="search"' in html:
             assert 'role="dialog" aria-label=' in html, page
+
+
+# ---- phones (390 px) and the dark scheme ---------------------------------------------------------
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+# Pages with multi-panel figures, display maths wider than a phone, and a wide table (A2).
+PHONE_PAGES = ["/02-perceptron/", "/en/07-relu-and-sigmoid/", "/en/09-learning/", "/11-xor-training/",
+               "/en/a2-performance/"]
+MIN_TEXT_PX = 10  # the smallest text of a figure (data-smallest-text-pt of its SVG, 1 pt = 4/3 px) on screen
+# Diagrams without a narrow layout that a phone still shows smaller than that (tests/test_plot.py).
+SMALL_ON_PHONES = {"09-computational-graph.svg"}
+
+_PHONE_STATE = """() => {
+  const root = document.documentElement;
+  const figures = [...document.querySelectorAll('article img[src*="assets/figures/"]')].map(img => ({
+    url: img.currentSrc, file: img.currentSrc.split('/').pop(), shown: img.getBoundingClientRect().width, natural: img.naturalWidth,
+    filter: getComputedStyle(img).filter}));
+  const cue = e => { const s = getComputedStyle(e); return {
+    wide: e.scrollWidth > e.clientWidth + 1, scrolls: ['auto', 'scroll'].includes(s.overflowX),
+    shadow: s.backgroundImage.includes('gradient')}; };
+  return {pageWidth: root.scrollWidth, viewport: root.clientWidth, figures,
+          maths: [...document.querySelectorAll('.katex-display')].map(cue),
+          tables: [...document.querySelectorAll('article table')].map(t => {
+            const box = t.closest('.md-typeset__scrollwrap');
+            return {wide: t.getBoundingClientRect().width > document.querySelector('article').clientWidth + 1,
+                    wrapped: box ? cue(box) : null}; })};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_phone_pages_fit_and_figures_stay_legible(browser, server, scheme):
+    watched = Watched(browser, server, color_scheme=scheme, **PHONE)
+    try:
+        problems = []
+        wide_seen = {"maths": 0, "tables": 0}  # the checks below are not vacuous: these pages have both
+        for path in PHONE_PAGES:
+            page = watched.goto(path)
+            page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{'slate' if scheme == 'dark' else 'default'}')")
+            page.wait_for_function("[...document.images].every(i => i.complete)")
+            s = page.evaluate(_PHONE_STATE)
+            if s["pageWidth"] > s["viewport"]:
+                problems.append(f"{path}: the page scrolls sideways ({s['pageWidth']} > {s['viewport']} px)")
+            assert s["figures"], f"{path}: no figure found"
+            for f in s["figures"]:
+                stated = re.search(r'data-smallest-text-pt="([0-9.]+)"', page.request.get(f["url"]).text())
+                if not stated:
+                    problems.append(f"{path}: {f['file']} does not state its smallest text (nnbook.plot.render_svg)")
+                    continue
+                smallest_pt = float(stated.group(1))
+                px = smallest_pt * 4 / 3 * f["shown"] / f["natural"]
+                if px < MIN_TEXT_PX and f["file"] not in SMALL_ON_PHONES:
+                    problems.append(f"{path}: {f['file']}: smallest text {px:.1f} px on screen")
+                inverted = f["filter"] not in ("", "none")
+                if inverted != (scheme == "dark"):
+                    problems.append(f"{path}: {f['file']} filter {f['filter']!r} in the {scheme} scheme")
+            wide_seen["maths"] += sum(m["wide"] for m in s["maths"])
+            wide_seen["tables"] += sum(t["wide"] for t in s["tables"])
+            for m in s["maths"]:
+                if m["wide"] and not (m["scrolls"] and m["shadow"]):
+                    problems.append(f"{path}: a display formula wider than the column has no visible scroll cue {m}")
+            for t in s["tables"]:
+                if t["wide"] and not (t["wrapped"] and t["wrapped"]["scrolls"] and t["wrapped"]["shadow"]):
+                    problems.append(f"{path}: a table wider than the column does not scroll visibly {t}")
+        assert not problems, "\n".join(problems)
+        assert wide_seen["maths"] and wide_seen["tables"], wide_seen
+        if scheme == "light":  # the narrow layouts are what phones get, and the figures are transparent
+            files = {f["file"] for f in s["figures"]}
+            assert any(name.endswith(".narrow.svg") for name in files), files
+            svg = page.request.get(watched.base + "/assets/figures/02-gate-lines.narrow.svg").text()
+            assert '<g id="patch_1">' in svg and 'style="fill: none"' in svg.split('<g id="patch_1">')[1][:400]
+    finally:
+        watched.close()
+
+
+def test_88_characters_of_code_fit_on_a_line_at_1280_px(browser, server):
+    """Pages keep code lines <= 88 columns (tests/test_code_width.py); at 1280 px they must not scroll."""
+    watched = Watched(browser, server, viewport={"width": 1280, "height": 900})
+    try:
+        page = watched.goto("/en/09-learning/")
+        fit = page.evaluate("""() => {
+          const code = document.querySelector('article pre > code'), style = getComputedStyle(code);
+          const probe = document.createElement('span');
+          probe.textContent = 'x'.repeat(88);
+          code.appendChild(probe);
+          const line = probe.getBoundingClientRect().width;
+          probe.remove();
+          return {room: code.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight), line};
+        }""")
+        assert fit["line"] <= fit["room"], fit
+    finally:
+        watched.close()

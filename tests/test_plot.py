@@ -40,3 +40,141 @@ def test_the_two_paths_graph_adds_the_derivatives_arriving_at_b():
 
 def test_the_two_paths_figure_renders():
     assert "<svg" in plot.render_svg("math-two-paths")
+
+
+# Phones: a 390-px screen leaves Material's content column 358 CSS px wide; an SVG wider than that is
+# scaled down to it. 1 pt = 4/3 px. These figures have no narrow layout and are still drawn too small
+# on a phone (diagrams whose text would collide in a narrower drawing); the test keeps the list honest.
+PHONE_COLUMN_PX = 358
+TOO_SMALL_ON_PHONES = {"09-computational-graph"}
+
+
+def _smallest_text_on_a_phone(fig) -> float:
+    """Smallest text of ``fig`` in CSS px when its SVG is shown in a phone's column."""
+    fig.canvas.draw()
+    width_px = fig.get_tightbbox(fig.canvas.get_renderer()).width * 96
+    return plot.smallest_text(fig) * 4 / 3 * min(1.0, PHONE_COLUMN_PX / width_px)
+
+
+@pytest.mark.parametrize("name", sorted(plot.FIGURES))
+def test_every_figure_is_legible_on_a_phone(name):
+    import matplotlib.pyplot as plt
+
+    fig = plot.draw(name, narrow=name in plot.NARROW)
+    try:
+        px = _smallest_text_on_a_phone(fig)
+    finally:
+        plt.close(fig)
+    if name in TOO_SMALL_ON_PHONES:
+        assert px < 10, f"{name} is legible on phones now ({px:.1f} px): remove it from TOO_SMALL_ON_PHONES"
+    else:
+        assert px >= 10, f"{name}: smallest text {px:.1f} px on a 390-px phone (needs >= 10)"
+
+
+def test_a_narrow_layout_stacks_the_panels_and_is_at_most_narrow_width_wide():
+    import matplotlib.pyplot as plt
+
+    wide, narrow = plot.draw("02-gate-lines"), plot.draw("02-gate-lines", narrow=True)
+    try:
+        assert [a.get_subplotspec().get_geometry()[:2] for a in wide.axes] == [(1, 3)] * 3
+        assert [a.get_subplotspec().get_geometry()[:2] for a in narrow.axes] == [(3, 1)] * 3
+        assert narrow.get_figwidth() <= plot.NARROW_WIDTH
+    finally:
+        plt.close(wide)
+        plt.close(narrow)
+    assert not plot.is_narrow()  # the flag does not leak into the next figure
+    with pytest.raises(ValueError, match="no narrow layout"):
+        plot.draw("02-perceptron", narrow=True)
+
+
+def test_the_svg_states_its_smallest_text():
+    svg = plot.render_svg("02-perceptron")  # node labels 15 pt, edge labels 12 pt, the formula 12 pt
+    assert '<svg data-smallest-text-pt="12" ' in svg
+
+
+def test_a_transparent_figure_has_no_background():
+    import re
+
+    def backgrounds(svg):  # the figure's own patch is the first path, filled (white) unless transparent
+        first = re.search(r'<g id="patch_1">\s*<path d="[^"]*"\s*style="([^"]*)"', svg)
+        return first.group(1) if first else ""
+
+    assert "fill: #ffffff" in backgrounds(plot.render_svg("math-slope"))
+    transparent = plot.render_svg("math-slope", transparent=True)
+    assert backgrounds(transparent) == "fill: none"
+
+
+def _drawn(name):
+    import matplotlib.pyplot as plt
+
+    fig = plot.draw(name)
+    fig.canvas.draw()
+    plt.close(fig)
+    return fig
+
+
+def _texts(fig):
+    import matplotlib.text
+
+    return {t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_visible()}
+
+
+def test_the_error_history_labels_its_axes():
+    ax = _drawn("03-error-history").axes[0]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("epoch", "errors")
+
+
+@pytest.mark.parametrize("name", ["02-gate-lines", "03-xor-wall", "04-hidden-space", "05-linear-vs-nonlinear",
+                                  "11-decision-boundary"])
+def test_points_of_0_and_1_are_open_squares_and_filled_circles_everywhere(name):
+    import numpy as np
+    from matplotlib.collections import PathCollection
+    from matplotlib.markers import MarkerStyle
+
+    def shape(marker):  # the marker's outline, centred and scaled to [-1, 1]
+        style = MarkerStyle(marker)
+        v = style.get_transform().transform(style.get_path().vertices)
+        return v / np.abs(v).max()
+
+    shapes = {"o": shape("o"), "s": shape("s")}
+    found = set()
+    for ax in _drawn(name).axes:
+        for points in (c for c in ax.collections if isinstance(c, PathCollection)):
+            v = points.get_paths()[0].vertices
+            v = v / np.abs(v).max()
+            kind = next((k for k, p in shapes.items() if p.shape == v.shape and np.allclose(v, p)), "other")
+            face = points.get_facecolor()[0]
+            found.add((kind, "white" if np.allclose(face[:3], 1) else "filled"))
+    assert found == {("o", "filled"), ("s", "white")}
+
+
+def test_the_computational_graphs_draw_operations_as_boxes():
+    from matplotlib.patches import Circle, FancyBboxPatch
+
+    graph = _drawn("09-computational-graph").axes[0]
+    assert not [p for p in graph.patches if isinstance(p, Circle)]
+    assert len([p for p in graph.patches if isinstance(p, FancyBboxPatch)]) == 4  # x, +, sigma, loss
+    primer = _drawn("math-two-paths").axes[0]
+    assert len([p for p in primer.patches if isinstance(p, FancyBboxPatch)]) == 2  # +, x
+    assert len([p for p in primer.patches if isinstance(p, Circle)]) == 2  # the values a, b
+
+
+def test_the_forward_pass_network_names_its_gates():
+    assert {"NAND", "OR", "AND"} <= _texts(_drawn("08-xor-network"))
+
+
+def test_the_loss_curves_mark_ln2_and_half_ln2():
+    import math
+
+    ax = _drawn("11-loss-curve").axes[0]
+    levels = sorted(line.get_ydata()[0] for line in ax.get_lines() if line.get_linestyle() == ":")
+    assert levels == pytest.approx([math.log(2) / 2, math.log(2)])
+
+
+def test_the_digits_figure_shows_ten_training_images_with_their_labels():
+    pytest.importorskip("sklearn")
+    from nnbook.datasets import load_digits
+
+    fig = _drawn("a1-digits")
+    assert [ax.get_title() for ax in fig.axes] == [f"${t}$" for t in load_digits().t_train[:10]]
+    assert all(ax.images[0].get_array().shape == (8, 8) for ax in fig.axes)

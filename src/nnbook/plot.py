@@ -23,34 +23,98 @@ from matplotlib.figure import Figure  # noqa: E402
 FIGURES: dict[str, Callable[[], Figure]] = {}
 
 
-def figure(name: str) -> Callable[[Callable[[], Figure]], Callable[[], Figure]]:
-    """Register a function that draws one figure of the book under ``name``."""
+NARROW: set[str] = set()  # figures that also have a layout for phones (panels stacked, at most NARROW_WIDTH wide)
+NARROW_WIDTH = 4.4  # inches: 10-pt text stays >= 10 px on screen in a 358-px column (a 390-px phone)
+_narrow = [False]  # set while a figure is drawn in its narrow layout (read by new_figure and is_narrow)
+
+
+def figure(name: str, *, narrow: bool = False) -> Callable[[Callable[[], Figure]], Callable[[], Figure]]:
+    """Register a function that draws one figure of the book under ``name``.
+
+    ``narrow=True``: the figure also has a layout for phones, drawn with ``render_svg(name, narrow=True)``;
+    its panels are stacked (``new_figure`` does it) and it is at most ``NARROW_WIDTH`` inches wide.
+    """
 
     def register(draw: Callable[[], Figure]) -> Callable[[], Figure]:
         if name in FIGURES:
             raise ValueError(f"figure {name!r} is registered twice")
         FIGURES[name] = draw
+        if narrow:
+            NARROW.add(name)
         return draw
 
     return register
 
 
-def render_svg(name: str) -> str:
-    """Draw the figure registered as ``name`` and return it as SVG text (same bytes every run)."""
+def is_narrow() -> bool:
+    """True while a figure is being drawn in its narrow (phone) layout."""
+    return _narrow[0]
+
+
+def draw(name: str, *, narrow: bool = False) -> Figure:
+    """The matplotlib figure registered as ``name`` (its narrow layout with ``narrow=True``)."""
     if name not in FIGURES:
         raise KeyError(f"no figure named {name!r}; known: {', '.join(sorted(FIGURES))}")
-    fig = FIGURES[name]()
+    if narrow and name not in NARROW:
+        raise ValueError(f"figure {name!r} has no narrow layout; those that have: {', '.join(sorted(NARROW))}")
+    _narrow[0] = narrow
+    try:
+        return FIGURES[name]()
+    finally:
+        _narrow[0] = False
+
+
+def render_svg(name: str, *, narrow: bool = False, transparent: bool = False) -> str:
+    """Draw the figure registered as ``name`` and return it as SVG text (same bytes every run).
+
+    ``transparent=True`` leaves the background out (the site: the page's own background shows, light or
+    dark); otherwise the figure sits on white (notebooks). ``narrow=True``: the layout for phones.
+    """
+    fig = draw(name, narrow=narrow)
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": "nnbook", "svg.fonttype": "path"}):
         # dpi only matters for artists drawn with rasterized=True (the filled areas of the two
         # decision-surface figures); axes, lines, points and text stay vector.
-        fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight", dpi=150)
+        fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight", dpi=150,
+                    transparent=transparent)
+    smallest = smallest_text(fig)  # after savefig: tick labels have their text only once drawn
     plt.close(fig)
-    return buffer.getvalue()
+    # The size of its smallest text, for checks of what a screen shows (tests/test_browser.py).
+    return buffer.getvalue().replace("<svg ", f'<svg data-smallest-text-pt="{smallest:g}" ', 1)
 
 
-def new_figure(width: float = 4.0, height: float = 3.0, **subplots_kw) -> tuple[Figure, object]:
-    """A figure with the book's common style; returns ``(fig, axes)`` like ``plt.subplots``."""
+def smallest_text(fig: Figure) -> float:
+    """Font size in points of the smallest visible, non-empty text of a drawn figure."""
+    import matplotlib.text
+
+    sizes = [t.get_fontsize() for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
+    return min(sizes)
+
+
+def new_figure(width: float = 4.0, height: float = 3.0, *, narrow_size: tuple[float, float] | None = None,
+               **subplots_kw) -> tuple[Figure, object]:
+    """A figure with the book's common style; returns ``(fig, axes)`` like ``plt.subplots``.
+
+    In the narrow layout (``is_narrow()``) a row of panels becomes a column, each panel keeping its
+    size but at most ``NARROW_WIDTH`` wide, and a single panel is at most ``NARROW_WIDTH`` wide, unless
+    ``narrow_size`` gives the size to use there (a diagram whose margins ``bbox_inches="tight"`` crops).
+    """
+    if _narrow[0] and narrow_size is not None:
+        width, height = narrow_size
+    elif _narrow[0]:
+        ncols, nrows = subplots_kw.get("ncols", 1), subplots_kw.get("nrows", 1)
+        if ncols > 1 and nrows == 1:
+            gridspec = dict(subplots_kw.pop("gridspec_kw", None) or {})
+            ratios = gridspec.pop("width_ratios", [1] * ncols)
+            panel_width = min(width * max(ratios) / sum(ratios), NARROW_WIDTH)
+            panel_heights = [height * min(1.0, NARROW_WIDTH / (width * r / sum(ratios))) for r in ratios]
+            gridspec["height_ratios"] = panel_heights
+            subplots_kw.update(ncols=1, nrows=ncols, gridspec_kw=gridspec)
+            if subplots_kw.pop("sharey", False):
+                subplots_kw["sharex"] = True
+            width, height = panel_width, sum(panel_heights)
+        elif width > NARROW_WIDTH:
+            width = NARROW_WIDTH
     fig, axes = plt.subplots(figsize=(width, height), **subplots_kw)
     return fig, axes
 
@@ -74,7 +138,7 @@ def secant_slopes(f: Callable[[float], float], x: float, hs) -> list[float]:
     return [(f(x + h) - f(x)) / h for h in hs]
 
 
-@figure("math-slope")
+@figure("math-slope", narrow=True)
 def _primer_slope() -> Figure:
     """Left: the line y = 2x + 1 with one run and rise. Right: y = x^2, secants from x = 1, the tangent."""
     import numpy as np
@@ -125,7 +189,6 @@ def _primer_slope() -> Figure:
         ax.set_axisbelow(True)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-    fig.patch.set_facecolor("white")
     fig.tight_layout()
     return fig
 
@@ -149,7 +212,7 @@ def two_paths_gradients(a: float, b: float) -> dict[str, float]:
 def _primer_two_paths() -> Figure:
     """The graph s = a + b, f = s * b: values forward (black), derivatives of f backward (red); b adds two."""
     import numpy as np
-    from matplotlib.patches import Circle
+    from matplotlib.patches import Circle, FancyBboxPatch
 
     a, b = 2.0, 3.0
     g = two_paths_gradients(a, b)
@@ -159,14 +222,21 @@ def _primer_two_paths() -> Figure:
     labels = {"a": "$a$", "b": "$b$", "add": "$+$", "mul": r"$\times$"}
 
     fig, ax = new_figure(7.6, 3.4)
+    boxes = ("add", "mul")  # operations are boxes, values (the inputs a, b) circles
     for key, (cx, cy) in nodes.items():
-        box = key in ("add", "mul")
-        ax.add_patch(Circle((cx, cy), radius, facecolor="#eef3fb" if box else "white", edgecolor=_PRIMER_CURVE,
-                            lw=1.5))
+        if key in boxes:
+            ax.add_patch(FancyBboxPatch((cx - radius + 0.05, cy - radius + 0.05), 2 * radius - 0.1, 2 * radius - 0.1,
+                                        boxstyle="round,pad=0.05", facecolor="#eef3fb", edgecolor=_PRIMER_CURVE,
+                                        lw=1.5))
+        else:
+            ax.add_patch(Circle((cx, cy), radius, facecolor="white", edgecolor=_PRIMER_CURVE, lw=1.5))
         ax.text(cx, cy, labels[key], ha="center", va="center", fontsize=14)
 
     def rim(centre, toward):
         d = np.subtract(toward, centre)
+        key = next(k for k, xy in nodes.items() if xy == centre)
+        if key in boxes:  # where the line leaves the square
+            return tuple(np.add(centre, d * radius / np.max(np.abs(d))))
         return tuple(np.add(centre, d * radius / np.hypot(*d)))
 
     def edge(start, end, value, grad, at=0.5, off=0.27):
@@ -194,7 +264,6 @@ def _primer_two_paths() -> Figure:
     ax.set_ylim(-1.6, 2.9)
     ax.set_aspect("equal")
     ax.axis("off")
-    fig.patch.set_facecolor("white")
     return fig
 
 
@@ -225,14 +294,19 @@ def _p1_plane(ax, xlabel: str = "$x_1$", ylabel: str = "$x_2$") -> None:
     ax.set_axisbelow(True)
 
 
-def _p1_points(ax, X, y) -> None:
-    """Points ``X`` (N, 2) with 0/1 values ``y``: 1 = filled blue circle, 0 = open red square."""
+def _p1_points(ax, X, y, *, size: float = 1.0, outline: str | None = None) -> None:
+    """Points ``X`` (N, 2) with 0/1 values ``y``: 1 = filled blue circle, 0 = open red square.
+
+    The book's one convention for 0/1 points (chapters 2-5 and 11). ``outline``: an edge colour for the
+    circles, where they sit on a coloured background; ``size`` scales the markers.
+    """
     import numpy as np
 
     X, y = np.asarray(X, dtype=float), np.asarray(y).ravel()
     ones, zeros = X[y == 1], X[y == 0]
-    ax.scatter(ones[:, 0], ones[:, 1], s=120, marker="o", color=_P1_ONE, zorder=4)
-    ax.scatter(zeros[:, 0], zeros[:, 1], s=105, marker="s", facecolor="white", edgecolor=_P1_ZERO,
+    ax.scatter(ones[:, 0], ones[:, 1], s=120 * size, marker="o", color=_P1_ONE, zorder=4,
+               edgecolor=outline or _P1_ONE, linewidth=1.2 if outline else 0)
+    ax.scatter(zeros[:, 0], zeros[:, 1], s=105 * size, marker="s", facecolor="white", edgecolor=_P1_ZERO,
                linewidth=2.2, zorder=4)
 
 
@@ -283,12 +357,11 @@ def _p1_params(w, b) -> str:
 
 
 def _p1_finish(fig: Figure) -> Figure:
-    fig.patch.set_facecolor("white")  # readable on the dark theme too
     fig.tight_layout()
     return fig
 
 
-@figure("02-gate-lines")
+@figure("02-gate-lines", narrow=True)
 def _p1_gate_lines() -> Figure:
     from nnbook import AND, GATE_PARAMS, NAND, OR, truth_table
 
@@ -303,7 +376,7 @@ def _p1_gate_lines() -> Figure:
     return _p1_finish(fig)
 
 
-@figure("03-xor-wall")
+@figure("03-xor-wall", narrow=True)
 def _p1_xor_wall() -> Figure:
     from nnbook import AND, GATE_PARAMS, XOR, truth_table
 
@@ -322,7 +395,7 @@ def _p1_xor_wall() -> Figure:
     return _p1_finish(fig)
 
 
-@figure("03-error-history")
+@figure("03-error-history", narrow=True)
 def _p1_error_history() -> Figure:
     import numpy as np
 
@@ -338,6 +411,10 @@ def _p1_error_history() -> Figure:
     ax.set_ylim(-0.3, 4.3)
     ax.set_xticks([1, 5, 10, 15, 20])
     ax.set_yticks([0, 1, 2, 3, 4])
+    # named like the result's fields the page prints (PerceptronTraining.epochs, .errors): the same in
+    # both languages
+    ax.set_xlabel("epoch", fontsize=11)
+    ax.set_ylabel("errors", fontsize=11)
     ax.grid(alpha=0.3)
     ax.legend(loc="center right", frameon=False, fontsize=11)
     for side in ("top", "right"):
@@ -345,7 +422,7 @@ def _p1_error_history() -> Figure:
     return _p1_finish(fig)
 
 
-@figure("03-learned-lines")
+@figure("03-learned-lines", narrow=True)
 def _p1_learned_lines() -> Figure:
     from nnbook import train_perceptron, truth_table
 
@@ -399,11 +476,11 @@ def _p1_perceptron_diagram() -> Figure:
     return _p1_finish(fig)
 
 
-@figure("04-xor-network")
+@figure("04-xor-network", narrow=True)
 def _p1_xor_network() -> Figure:
     from nnbook import GATE_PARAMS
 
-    fig, ax = new_figure(7.0, 3.6)
+    fig, ax = new_figure(7.0, 3.6, narrow_size=(5.0, 2.6))  # narrow: the same drawing, smaller; text as is
     inputs, hidden, out = [(0, 2.4), (0, 0)], [(3.2, 2.4), (3.2, 0)], (6.4, 1.2)
     for xy, label in zip(inputs, ["$x_1$", "$x_2$"]):
         _p1_node(ax, xy, label)
@@ -429,7 +506,7 @@ def _p1_xor_network() -> Figure:
     return _p1_finish(fig)
 
 
-@figure("04-hidden-space")
+@figure("04-hidden-space", narrow=True)
 def _p1_hidden_space() -> Figure:
     import numpy as np
 
@@ -495,15 +572,12 @@ def _p2_xor_layers(scale: float, *, activation: bool = True) -> list:
 
 
 def _p2_mark_xor_inputs(ax) -> None:
-    """The four XOR inputs: hollow for target 0, filled for target 1."""
-    for x1, x2 in _P2_INPUTS:
-        target = (x1 + x2) % 2
-        colour = _P2_CLASS[target]
-        ax.scatter([x1], [x2], s=90, zorder=3, linewidths=2, edgecolors=colour,
-                   facecolors=colour if target else "white")
+    """The four XOR inputs, marked as in chapters 2-4: open square for target 0, filled circle for 1."""
+    targets = [(x1 + x2) % 2 for x1, x2 in _P2_INPUTS]
+    _p1_points(ax, _P2_INPUTS, targets, size=0.8, outline="white")
 
 
-@figure("05-linear-vs-nonlinear")
+@figure("05-linear-vs-nonlinear", narrow=True)
 def _linear_vs_nonlinear() -> Figure:
     import numpy as np
 
@@ -528,12 +602,11 @@ def _linear_vs_nonlinear() -> Figure:
         ax.set_aspect("equal")
         ax.set_xticks([0, 1])
         ax.set_yticks([0, 1])
-    fig.patch.set_facecolor("white")
     fig.tight_layout()
     return fig
 
 
-@figure("05-step-vs-sigmoid")
+@figure("05-step-vs-sigmoid", narrow=True)
 def _step_vs_sigmoid() -> Figure:
     import numpy as np
 
@@ -549,7 +622,6 @@ def _step_vs_sigmoid() -> Figure:
     ax.set_yticks([0, 0.5, 1])
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=10)
-    fig.patch.set_facecolor("white")
     fig.tight_layout()
     return fig
 
@@ -586,7 +658,6 @@ def _affine_graph() -> Figure:
     ax.set_ylim(-1.6, 2.45)
     ax.set_aspect("equal")
     ax.axis("off")
-    fig.patch.set_facecolor("white")
     return fig
 
 
@@ -638,11 +709,10 @@ def _affine_shapes() -> Figure:
     ax.set_ylim(-1.4, top + 1.0)
     ax.set_aspect("equal")
     ax.axis("off")
-    fig.patch.set_facecolor("white")
     return fig
 
 
-@figure("07-activations")
+@figure("07-activations", narrow=True)
 def _activations() -> Figure:
     import numpy as np
 
@@ -669,7 +739,6 @@ def _activations() -> Figure:
         ax.set_xlabel("$x$")
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left", fontsize=10)
-    fig.patch.set_facecolor("white")
     fig.tight_layout()
     return fig
 
@@ -715,13 +784,15 @@ def _xor_network() -> Figure:
     for j, p in enumerate(pos_hid):
         node(p, f"${hidden[j]:.3f}$", f"$h_{j + 1},\\ b = {b1[j]:g}$")
     node(pos_out[0], f"${output[0]:.3f}$", f"$y,\\ b = {b2[0]:g}$")
+    for p, gate in zip(pos_hid + pos_out, ("NAND", "OR", "AND")):  # the gates of chapter 4, one per neuron
+        ax.text(p[0], p[1] + 0.66, gate, ha="center", va="bottom", fontsize=10, color=_P2_FUNC,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5}, zorder=4)
     ax.text(1.6, -1.55, r"$h = \sigma(xW_1 + b_1)$", ha="center", fontsize=11)
     ax.text(4.8, -1.55, r"$y = \sigma(hW_2 + b_2)$", ha="center", fontsize=11)
     ax.set_xlim(-0.7, 7.1)
-    ax.set_ylim(-1.9, 2.7)
+    ax.set_ylim(-1.9, 3.0)
     ax.set_aspect("equal")
     ax.axis("off")
-    fig.patch.set_facecolor("white")
     return fig
 
 
@@ -755,7 +826,7 @@ def _p3_descent_1d(lr: float, steps: int) -> tuple[list[float], list[float]]:
     return ws, losses
 
 
-@figure("09-gradient-descent")
+@figure("09-gradient-descent", narrow=True)
 def _gradient_descent_1d() -> Figure:
     import numpy as np
 
@@ -777,8 +848,8 @@ def _gradient_descent_1d() -> Figure:
         ax.set_xlim(-0.25, 4.25)
         ax.set_ylim(-1, 21)
         ax.grid(alpha=0.3)
-    axes[0].set_ylabel("$L(w)$")
-    fig.patch.set_facecolor("white")
+    for ax in axes if is_narrow() else axes[:1]:
+        ax.set_ylabel("$L(w)$")
     fig.tight_layout()
     return fig
 
@@ -799,7 +870,7 @@ def _p3_bowl_path(lr: float, momentum: float, steps: int):
     return np.array(path)
 
 
-@figure("10-momentum")
+@figure("10-momentum", narrow=True)
 def _momentum_paths() -> Figure:
     import numpy as np
 
@@ -823,7 +894,6 @@ def _momentum_paths() -> Figure:
     ax_loss.set_ylabel("$L$")
     ax_loss.grid(alpha=0.3)
     ax_loss.legend(fontsize=9)
-    fig.patch.set_facecolor("white")
     fig.tight_layout()
     return fig
 
@@ -840,7 +910,7 @@ def _p3_xor_network(seed: int, **overrides):
     return network, loss, SGD(r["lr"], momentum=r["momentum"]), r
 
 
-@figure("11-loss-curve")
+@figure("11-loss-curve", narrow=True)
 def _xor_loss_curves() -> Figure:
     import numpy as np
 
@@ -859,21 +929,24 @@ def _xor_loss_curves() -> Figure:
         ax.plot(np.arange(1, len(losses) + 1), losses, style, color=colour, lw=1.8, label=label)
         if run.solved:
             ax.plot([len(losses)], [losses[-1]], "o", color=colour, ms=5)
-    ax.axhline(np.log(2) / 2, color="#888888", lw=0.8, ls=":")
-    ax.annotate(r"$\frac{1}{2}\ln 2$", (1.0, np.log(2) / 2), xytext=(2, 3), textcoords="offset points",
-                ha="left", va="bottom", fontsize=11, color="#555555")
+    # ln 2: where every run first levels off (labelled at the right, clear of the curves); 1/2 ln 2: the
+    # floor the stuck run slides toward (labelled at the left)
+    for level, name, at, align in ((np.log(2), r"$\ln 2$", 0.99, "right"),
+                                   (np.log(2) / 2, r"$\frac{1}{2}\ln 2$", 0.01, "left")):
+        ax.axhline(level, color="#888888", lw=0.8, ls=":")
+        ax.annotate(name, (at, level), xycoords=("axes fraction", "data"), xytext=(2, 3),
+                    textcoords="offset points", ha=align, va="bottom", fontsize=11, color="#555555")
     ax.set_xscale("log")
     ax.set_xlabel("$k$")
     ax.set_ylabel("$L$")
     ax.set_ylim(0, 0.8)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=9, loc="lower left")
-    fig.patch.set_facecolor("white")
     fig.tight_layout()
     return fig
 
 
-@figure("11-decision-boundary")
+@figure("11-decision-boundary", narrow=True)
 def _xor_decision_boundary() -> Figure:
     import numpy as np
 
@@ -898,24 +971,37 @@ def _xor_decision_boundary() -> Figure:
         raise RuntimeError("11-decision-boundary: the figure's training no longer matches train_xor(seed=0)")
     snapshots[history.epochs] = network.predict(grid).reshape(gx.shape)
 
-    fig, axes = new_figure(2.3 * len(snapshots) + 0.6, 2.7, ncols=len(snapshots) + 1, sharey=False,
-                           gridspec_kw={"width_ratios": [1] * len(snapshots) + [0.08]})
-    colorbar_axes, axes = axes[-1], axes[:-1]
+    if is_narrow():  # phones: a 2 x 2 grid of the snapshots, the colour bar below them
+        fig, grid_axes = plt.subplots(3, 2, figsize=(NARROW_WIDTH, 6.2),
+                                      gridspec_kw={"height_ratios": [1, 1, 0.06]})
+        gs = grid_axes[2, 0].get_gridspec()
+        for ax in grid_axes[2]:
+            ax.remove()
+        colorbar_axes, axes = fig.add_subplot(gs[2, :]), list(grid_axes[:2].ravel())
+        orientation = "horizontal"
+    else:
+        fig, axes = new_figure(2.3 * len(snapshots) + 0.6, 2.7, ncols=len(snapshots) + 1, sharey=False,
+                               gridspec_kw={"width_ratios": [1] * len(snapshots) + [0.08]})
+        colorbar_axes, axes = axes[-1], axes[:-1]
+        orientation = "vertical"
+    left_column = axes[::2] if is_narrow() else axes[:1]
     for ax, (epoch, Y) in zip(axes, sorted(snapshots.items())):
         filled = ax.contourf(gx, gy, Y, levels=np.linspace(0, 1, 11), cmap="RdBu", vmin=0, vmax=1, rasterized=True)
         ax.contour(gx, gy, Y, levels=[0.5], colors="black", linewidths=1.5)
-        for (x1, x2), t in zip(X, T[:, 0]):
-            ax.scatter([x1], [x2], s=70, color=_P3_CLASS[int(t)], edgecolor="black", linewidth=1.2, zorder=3,
-                       marker="o" if t == 1 else "X")
+        _p1_points(ax, X, T[:, 0], size=0.6, outline="black")  # the book's convention: 1 circle, 0 square
         ax.set_title(f"$k = {epoch}$", fontsize=11)
         ax.set_xlabel("$x_1$")
         ax.set_aspect("equal")
         ax.set_xticks([0, 1])
-        ax.set_yticks([0, 1] if ax is axes[0] else [])
-    axes[0].set_ylabel("$x_2$")
-    fig.colorbar(filled, cax=colorbar_axes, ticks=[0, 0.5, 1]).set_label("$y$", rotation=0, labelpad=12)
+        ax.set_yticks([0, 1] if any(ax is a for a in left_column) else [])
+    for ax in left_column:
+        ax.set_ylabel("$x_2$")
+    bar = fig.colorbar(filled, cax=colorbar_axes, ticks=[0, 0.5, 1], orientation=orientation)
+    if orientation == "vertical":
+        bar.set_label("$y$", rotation=0, labelpad=12)
+    else:
+        bar.set_label("$y$")
     fig.tight_layout()
-    fig.patch.set_facecolor("white")
     return fig
 
 
@@ -923,7 +1009,7 @@ def _xor_decision_boundary() -> Figure:
 def _computational_graph() -> Figure:
     """Chapter 9's neuron a = w x + b, y = sigmoid(a), L = (y - t)^2: values forward, gradients backward."""
     import numpy as np
-    from matplotlib.patches import Circle, FancyBboxPatch
+    from matplotlib.patches import FancyBboxPatch
 
     from nnbook.activations import sigmoid
 
@@ -942,25 +1028,23 @@ def _computational_graph() -> Figure:
     ax.set_aspect("equal")
     ax.axis("off")
     fwd, bwd = "#222222", _P3_CLASS[0]
-    radius, half_width = 0.36, 0.72
+    half_height = 0.33  # every operation is a box (the page: "boxes (operations) joined by arrows (values)")
     nodes = {"mul": (2.4, 1.7), "add": (4.9, 1.3), "sig": (7.2, 1.3), "loss": (9.6, 1.3)}
+    half_widths = {"mul": 0.33, "add": 0.33, "sig": 0.33, "loss": 0.72}
     labels = {"mul": r"$\times$", "add": "$+$", "sig": r"$\sigma$", "loss": r"$(\cdot - t)^2$"}
     for key, (cx, cy) in nodes.items():
-        if key == "loss":
-            ax.add_patch(FancyBboxPatch((cx - half_width + 0.05, cy - 0.3), 2 * half_width - 0.1, 0.6,
-                                        boxstyle="round,pad=0.05", facecolor="#eef3fb", edgecolor=_P3_CURVE, lw=1.5))
-        else:
-            ax.add_patch(Circle((cx, cy), radius, facecolor="#eef3fb", edgecolor=_P3_CURVE, lw=1.5))
+        hw = half_widths[key]
+        ax.add_patch(FancyBboxPatch((cx - hw + 0.05, cy - half_height + 0.05), 2 * hw - 0.1, 2 * half_height - 0.1,
+                                    boxstyle="round,pad=0.05", facecolor="#eef3fb", edgecolor=_P3_CURVE, lw=1.5))
         ax.text(cx, cy, labels[key], ha="center", va="center", fontsize=13)
 
     def boundary(point, toward):
-        """Where the segment from a node's centre toward ``toward`` leaves the node (circle or box)."""
+        """Where the segment from a node's centre toward ``toward`` leaves the node's box."""
         for key, centre in nodes.items():
             if np.allclose(point, centre):
                 d = np.subtract(toward, centre)
-                if key == "loss":
-                    return tuple(np.add(centre, d * half_width / abs(d[0])))
-                return tuple(np.add(centre, d * radius / np.hypot(*d)))
+                return tuple(np.add(centre, d * min(half_widths[key] / abs(d[0]) if d[0] else np.inf,
+                                                    half_height / abs(d[1]) if d[1] else np.inf)))
         return point
 
     def edge(start, end, value, grad, value_xy, grad_xy):
@@ -981,7 +1065,6 @@ def _computational_graph() -> Figure:
     # key: black numbers are values (forward, left to right), red ones dL/d(value) (backward, right to left)
     ax.annotate("", xy=(5.6, 2.95), xytext=(7.6, 2.95), arrowprops={"arrowstyle": "-|>", "color": bwd, "lw": 1.3})
     ax.text(7.75, 2.95, r"$\partial L / \partial(\cdot)$", ha="left", va="center", fontsize=11, color=bwd)
-    fig.patch.set_facecolor("white")
     return fig
 
 
@@ -1004,6 +1087,27 @@ def _benchmark_result(name: str) -> dict:
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: run the benchmark script in benchmarks/ with --write (from a checkout)")
     return json.loads(path.read_text())
+
+
+@figure("a1-digits", narrow=True)
+def digits_images() -> Figure:
+    """The first ten training images of ``load_digits`` as 8 x 8 pictures (0 white, 1 black), label above."""
+    from nnbook.datasets import load_digits
+
+    data = load_digits()  # the page's split (seed 0)
+    count = 10
+    if is_narrow():  # phones: two rows of five
+        fig, grid = plt.subplots(2, count // 2, figsize=(NARROW_WIDTH * 0.8, 2.6))
+        axes = grid.ravel()
+    else:
+        fig, axes = new_figure(6.0, 1.55, ncols=count)
+    for ax, image, label in zip(axes, data.X_train[:count], data.t_train[:count]):
+        ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+        ax.set_title(f"${label}$", fontsize=13)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.tight_layout(w_pad=0.4)
+    return fig
 
 
 @figure("a1-digits-loss")
@@ -1029,24 +1133,25 @@ def digits_loss() -> Figure:
     return fig
 
 
-@figure("a2-step-times")
+@figure("a2-step-times", narrow=True)
 def step_times() -> Figure:
     """Time of one training step per network, batch and dtype: nnbook, PyTorch and the matrix products alone."""
     report = _benchmark_result("step.json")
     configs = report["configs"]
     engines = [("nnbook", "nnbook", "C0"), ("torch", "PyTorch", "C1"), ("floor", "matmul", "0.6")]
     engines = [e for e in engines if all(e[0] in report["seconds"][k] for k in configs)]
-    fig, ax = new_figure(5.5, 0.45 * len(configs) + 1.0)
+    fig, ax = new_figure(3.6 if is_narrow() else 5.5, 0.45 * len(configs) + 1.0)  # narrow: long tick labels
     height = 0.8 / len(engines)
     for j, (key, label, color) in enumerate(engines):
         times_ms = [report["seconds"][k][key] * 1e3 for k in configs]
         positions = np.arange(len(configs)) + (j - (len(engines) - 1) / 2) * height
         ax.barh(positions, times_ms, height=height, color=color, label=label)
     names = [k.replace("/", "  ", 1).replace("/float", "  f") for k in configs]  # "784-256-10  128  f32"
-    ax.set_yticks(np.arange(len(configs)), names, fontsize=8)
+    small = 10 if is_narrow() else 8  # on a phone the labels stay >= 10 px
+    ax.set_yticks(np.arange(len(configs)), names, fontsize=small)
     ax.invert_yaxis()
     ax.set_xscale("log")
     ax.set_xlabel("ms")
-    ax.legend(frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(engines))
+    ax.legend(frameon=False, fontsize=small, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(engines))
     ax.grid(True, axis="x", which="major", alpha=0.3)
     return fig
