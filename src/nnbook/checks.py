@@ -8,8 +8,9 @@ part the book includes::
     class SGD:
         ...
 
-So far ``SGD`` carries one (``checked_optimizer``); the layers, ``Network``, the losses and ``train``
-still check their input in their own methods and are moving onto the other decorators here.
+Every class and function the book shows carries one: the layers, ``Network``, the losses, ``SGD``,
+``train``, the activation functions, the perceptron and gates, ``numerical_gradient`` and
+``load_digits`` (chapter 6 shows ``checked-forward`` below and explains it).
 
 A wrapped layer turns its input into a float array and checks it (finite numbers, the right shape)
 before the plain method runs, and checks the result after it (a NumPy array of the expected shape, no
@@ -18,7 +19,7 @@ changing an output in place raises an error instead of silently corrupting the n
 
 A checked ``Network`` applies :func:`checked_layer` to the class of each layer it is given (your own
 layer included) and refuses, with a message that says what is missing, a layer it cannot train
-(:func:`refuse_untrainable_layers`; ``nnbook.Network`` uses it already). Inside a network, the network
+(:func:`refuse_untrainable_layers`). Inside a network, the network
 checks its input once and the layers then only check shapes and overflow, so that training stays fast.
 """
 
