@@ -1005,9 +1005,12 @@ def _xor_decision_boundary() -> Figure:
     return fig
 
 
-@figure("09-computational-graph")
+@figure("09-computational-graph", narrow=True)
 def _computational_graph() -> Figure:
-    """Chapter 9's neuron a = w x + b, y = sigmoid(a), L = (y - t)^2: values forward, gradients backward."""
+    """Chapter 9's neuron a = w x + b, y = sigmoid(a), L = (y - t)^2: values forward, gradients backward.
+
+    Wide: one row. Narrow (phones): two rows, the value a carried from the first row down to the second.
+    """
     import numpy as np
     from matplotlib.patches import FancyBboxPatch
 
@@ -1022,14 +1025,20 @@ def _computational_graph() -> Figure:
     da = dy * y * (1 - y)
     dw, dx, db, dwx = da * x, da * w, da, da
 
-    fig, ax = new_figure(9.0, 3.3)
-    ax.set_xlim(-0.4, 11.6)
-    ax.set_ylim(-0.7, 3.3)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    narrow = is_narrow()
+    fig, ax = new_figure(9.0, 3.3, narrow_size=(4.7, 4.6))
     fwd, bwd = "#222222", _P3_CLASS[0]
     half_height = 0.33  # every operation is a box (the page: "boxes (operations) joined by arrows (values)")
-    nodes = {"mul": (2.4, 1.7), "add": (4.9, 1.3), "sig": (7.2, 1.3), "loss": (9.6, 1.3)}
+    if narrow:
+        ax.set_xlim(-0.4, 6.6)
+        ax.set_ylim(-0.3, 6.55)
+        nodes = {"mul": (2.4, 4.5), "add": (4.9, 4.1), "sig": (0.9, 1.4), "loss": (3.9, 1.4)}
+    else:
+        ax.set_xlim(-0.4, 11.6)
+        ax.set_ylim(-0.7, 3.3)
+        nodes = {"mul": (2.4, 1.7), "add": (4.9, 1.3), "sig": (7.2, 1.3), "loss": (9.6, 1.3)}
+    ax.set_aspect("equal")
+    ax.axis("off")
     half_widths = {"mul": 0.33, "add": 0.33, "sig": 0.33, "loss": 0.72}
     labels = {"mul": r"$\times$", "add": "$+$", "sig": r"$\sigma$", "loss": r"$(\cdot - t)^2$"}
     for key, (cx, cy) in nodes.items():
@@ -1054,17 +1063,35 @@ def _computational_graph() -> Figure:
         ax.text(*value_xy, value, ha="center", va="center", fontsize=10.5, color=fwd)
         ax.text(*grad_xy, grad, ha="center", va="center", fontsize=10.5, color=bwd)
 
-    edge((0.3, 2.8), nodes["mul"], f"$w = {w:g}$", f"${dw:.3f}$", (0.35, 3.1), (1.55, 2.65))
-    edge((0.3, 0.6), nodes["mul"], f"$x = {x:g}$", f"${dx:.3f}$", (0.35, 0.3), (1.6, 0.85))
-    edge(nodes["mul"], nodes["add"], f"${wx:.3f}$", f"${dwx:.3f}$", (3.65, 1.9), (3.65, 1.15))
-    edge((3.2, -0.3), nodes["add"], f"$b = {b:g}$", f"${db:.3f}$", (3.0, -0.55), (4.6, 0.2))
-    edge(nodes["add"], nodes["sig"], f"$a = {a:.3f}$", f"${da:.3f}$", (6.05, 1.62), (6.05, 0.98))
-    edge(nodes["sig"], nodes["loss"], f"$y = {y:.3f}$", f"${dy:.3f}$", (8.25, 1.62), (8.25, 0.98))
-    edge(nodes["loss"], (11.4, 1.3), f"$L = {L:.3f}$", "$1$", (11.0, 1.66), (10.9, 0.98))
-    ax.text(9.6, 0.65, f"$t = {t:g}$", ha="center", va="center", fontsize=10.5, color=fwd)
-    # key: black numbers are values (forward, left to right), red ones dL/d(value) (backward, right to left)
-    ax.annotate("", xy=(5.6, 2.95), xytext=(7.6, 2.95), arrowprops={"arrowstyle": "-|>", "color": bwd, "lw": 1.3})
-    ax.text(7.75, 2.95, r"$\partial L / \partial(\cdot)$", ha="left", va="center", fontsize=11, color=bwd)
+    values = {"w": f"$w = {w:g}$", "x": f"$x = {x:g}$", "wx": f"${wx:.3f}$", "b": f"$b = {b:g}$",
+              "a": f"$a = {a:.3f}$", "y": f"$y = {y:.3f}$", "L": f"$L = {L:.3f}$"}
+    grads = {"w": f"${dw:.3f}$", "x": f"${dx:.3f}$", "wx": f"${dwx:.3f}$", "b": f"${db:.3f}$",
+             "a": f"${da:.3f}$", "y": f"${dy:.3f}$", "L": "$1$"}
+    if narrow:  # b comes in from above; a runs down to the second row
+        edge((0.3, 5.6), nodes["mul"], values["w"], grads["w"], (0.35, 5.9), (1.55, 5.45))
+        edge((0.3, 3.4), nodes["mul"], values["x"], grads["x"], (0.35, 3.1), (1.6, 3.65))
+        edge(nodes["mul"], nodes["add"], values["wx"], grads["wx"], (3.65, 4.75), (3.65, 3.95))
+        edge((3.4, 6.0), nodes["add"], values["b"], grads["b"], (3.3, 6.3), (4.75, 5.3))
+        edge(nodes["add"], nodes["sig"], values["a"], grads["a"], (3.05, 3.4), (2.75, 2.2))
+        edge(nodes["sig"], nodes["loss"], values["y"], grads["y"], (2.2, 1.72), (2.2, 1.08))
+        edge(nodes["loss"], (6.4, 1.4), values["L"], grads["L"], (5.6, 1.76), (5.5, 1.08))
+        ax.text(3.9, 0.75, f"$t = {t:g}$", ha="center", va="center", fontsize=10.5, color=fwd)
+        key_arrow, key_text = ((6.3, 0.2), (4.5, 0.2)), (4.35, 0.2)
+    else:
+        edge((0.3, 2.8), nodes["mul"], values["w"], grads["w"], (0.35, 3.1), (1.55, 2.65))
+        edge((0.3, 0.6), nodes["mul"], values["x"], grads["x"], (0.35, 0.3), (1.6, 0.85))
+        edge(nodes["mul"], nodes["add"], values["wx"], grads["wx"], (3.65, 1.9), (3.65, 1.15))
+        edge((3.2, -0.3), nodes["add"], values["b"], grads["b"], (3.0, -0.55), (4.6, 0.2))
+        edge(nodes["add"], nodes["sig"], values["a"], grads["a"], (6.05, 1.62), (6.05, 0.98))
+        edge(nodes["sig"], nodes["loss"], values["y"], grads["y"], (8.25, 1.62), (8.25, 0.98))
+        edge(nodes["loss"], (11.4, 1.3), values["L"], grads["L"], (11.0, 1.66), (10.9, 0.98))
+        ax.text(9.6, 0.65, f"$t = {t:g}$", ha="center", va="center", fontsize=10.5, color=fwd)
+        key_arrow, key_text = ((7.6, 2.95), (5.6, 2.95)), (7.75, 2.95)
+    # key: black numbers are values (forward), red ones dL/d(value) (backward, against the arrows)
+    ax.annotate("", xy=key_arrow[1], xytext=key_arrow[0],
+                arrowprops={"arrowstyle": "-|>", "color": bwd, "lw": 1.3})
+    ax.text(*key_text, r"$\partial L / \partial(\cdot)$", ha="right" if narrow else "left", va="center",
+            fontsize=11, color=bwd)
     return fig
 
 
