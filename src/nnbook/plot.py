@@ -1073,7 +1073,7 @@ def _computational_graph() -> Figure:
         edge(nodes["mul"], nodes["add"], values["wx"], grads["wx"], (3.65, 4.75), (3.65, 3.95))
         edge((3.4, 6.0), nodes["add"], values["b"], grads["b"], (3.3, 6.3), (4.75, 5.3))
         edge(nodes["add"], nodes["sig"], values["a"], grads["a"], (3.05, 3.4), (2.75, 2.2))
-        edge(nodes["sig"], nodes["loss"], values["y"], grads["y"], (2.2, 1.72), (2.2, 1.08))
+        edge(nodes["sig"], nodes["loss"], values["y"], grads["y"], (2.45, 1.72), (2.4, 1.08))
         edge(nodes["loss"], (6.4, 1.4), values["L"], grads["L"], (5.6, 1.76), (5.5, 1.08))
         ax.text(3.9, 0.75, f"$t = {t:g}$", ha="center", va="center", fontsize=10.5, color=fwd)
         key_arrow, key_text = ((6.3, 0.2), (4.5, 0.2)), (4.35, 0.2)
