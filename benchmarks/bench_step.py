@@ -110,6 +110,7 @@ def nnbook_step(sizes, batch, dtype_name):
         nnbook.train(network, loss, optimizer, x, t, epochs=STEPS_PER_CALL)
 
     step.per_call = STEPS_PER_CALL
+    step.network, step.loss, step.optimizer, step.data = network, loss, optimizer, (x, t)  # check_overhead.py
 
     def check():  # the parameters must stay in the requested dtype (float32 end to end)
         for name, value, grad in network.parameters():

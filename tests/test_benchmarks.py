@@ -90,3 +90,26 @@ def test_appendix_a2_states_the_counted_numpy_calls():
     ja = (ROOT / "docs" / "ja" / "a2-performance.md").read_text(encoding="utf-8")
     assert f"makes {total} NumPy calls" in en, f"update docs/en/a2-performance.md: one XOR step makes {total} NumPy calls"
     assert f"NumPy の呼び出しが {total} 回" in ja, f"update docs/ja/a2-performance.md: {total} 回"
+
+
+@pytest.mark.parametrize("net", ["2-4-1", "64-64-10"])
+def test_check_overhead_times_the_same_computation_with_and_without_the_checks(net):
+    """benchmarks/check_overhead.py's "listings" engine (plain methods) trains exactly as train does."""
+    sys.path.insert(0, str(BENCH_STEP.parent))
+    try:
+        import check_overhead
+    finally:
+        sys.path.remove(str(BENCH_STEP.parent))
+    bench = check_overhead.bench_step
+    sizes, batch = next((s, b) for s, b in bench.NETWORKS if bench.net_name(s) == net)
+    plain, _ = check_overhead.listings_step(sizes, batch, "float64")
+    _, checked = check_overhead.listings_step(sizes, batch, "float64")
+    plain()  # ten steps each
+    checked()
+    start = [a for w, b in bench.make_data(sizes, batch, "float64")[2] for a in (w, b)]
+    after_plain = [v for _, v, _ in plain.network.parameters()]
+    after_checked = [v for _, v, _ in checked.network.parameters()]
+    assert len(after_plain) == len(after_checked) == len(start) == 2 * (len(sizes) - 1)
+    for p, c in zip(after_plain, after_checked):
+        np.testing.assert_allclose(p, c, rtol=1e-12, atol=1e-15)
+    assert not any(np.array_equal(p, s) for p, s in zip(after_plain[::2], start[::2]))  # the weights did train
