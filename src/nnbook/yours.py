@@ -72,7 +72,8 @@ class _Checker:
         print(f"✓ {self.part}: {self.say(en, ja)}")
 
     def fail(self, en: str, ja: str) -> None:
-        raise PartError(f"{self.part}: {self.say(en, ja)}")
+        # a hint is joined with a space, which Japanese does not put after 。
+        raise PartError(f"{self.part}: {self.say(en, ja.replace('。 ', '。'))}")
 
     def run(self, what: str, f: Callable[..., Any], *args: Any, hint: Any = None) -> Any:
         """Call your code; an exception becomes a PartError that names the call.
@@ -126,7 +127,7 @@ def _same_shape(c: _Checker, value: np.ndarray, expected: tuple[int, ...], what:
     if value.shape != expected:
         extra = " " + c.say(*hint) if hint else ""
         c.fail(f"{what} has shape {value.shape}, expected {expected} ({of[0]}).{extra}",
-               f"{what} の形が {value.shape} です。{expected} ({of[1]}) になるはずです。{extra}")
+               f"{what} の形が {value.shape} です。{expected} になるはずです({of[1]})。{extra}")
 
 
 def _unchanged(c: _Checker, before: np.ndarray, after: np.ndarray, name: str, method: str) -> None:
