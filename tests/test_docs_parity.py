@@ -3,7 +3,10 @@
 For each pair docs/ja/X.md + docs/en/X.md:
 - the same heading IDs in the same order (every ##..###### heading carries an explicit `{ #id }`);
 - the same code blocks in the same order: same language and classes, identical code once comments are
-  removed (comments may be translated), identical shown output;
+  removed (comments may be translated), identical shown output; the one exception is nnbook's
+  build-it-yourself checker, which speaks the reader's language: a Japanese page calls
+  `check(..., lang="ja")`, and what a `check` call prints must match line for line in its `✓ part:`
+  prefixes only (`checker_neutral`);
 - the same formulas: display formulas identical and in the same order, inline formulas identical as a
   collection (sentence order differs between the languages, so their order may too);
 - the same figures (image targets) in the same order.
@@ -74,8 +77,30 @@ def strip_comments(code: str, lang: str) -> str:
     return "\n".join(line for line in lines if line.strip())
 
 
+CHECK_LANG = re.compile(r""",\s*lang\s*=\s*["']ja["']""")
+CHECK_CALL = re.compile(r"\bcheck\(")
+CHECK_LINE = re.compile(r"^(✓ [^:]+:).*$")
+
+
+def checker_neutral(fences: list) -> list[str]:
+    """Each fence's body with what ``nnbook.check`` says in the reader's language taken out: the
+    argument ``lang="ja"``, and, in the output of a block that calls ``check``, all but the ``✓ part:``
+    prefix of each line (the other lines, the summaries and an error's message, become ``…``)."""
+    bodies = []
+    for k, f in enumerate(fences):
+        body = f.body
+        if f.is_python:
+            body = CHECK_LANG.sub("", body)
+        elif f.is_output and k and fences[k - 1].is_python and CHECK_CALL.search(fences[k - 1].body):
+            body = "\n".join(m[1] if (m := CHECK_LINE.match(line)) else ("…" if line else "")
+                             for line in body.split("\n"))
+        bodies.append(body)
+    return bodies
+
+
 def code_blocks(text: str) -> list[tuple[str, tuple[str, ...], str]]:
-    return [(f.lang, tuple(f.classes), strip_comments(f.body, f.lang)) for f in scan_fences(text)]
+    fences = scan_fences(text)
+    return [(f.lang, tuple(f.classes), strip_comments(body, f.lang)) for f, body in zip(fences, checker_neutral(fences))]
 
 
 TEX_TEXT = re.compile(r"\\text\{[^{}]*\}")
@@ -203,3 +228,22 @@ def test_a_formula_changed_in_one_language_is_caught():
 def test_headings_inside_code_are_not_headings():
     text = "# T\n\n## A { #a }\n\n```python\n## not a heading\n```\n\n### B\n"
     assert headings(text) == [(3, "A { #a }", "a"), (9, "B", None)]
+
+
+def test_checker_output_may_differ_only_in_its_words():
+    page = """```python
+check("ReLU", MyReLU{lang})
+```
+
+```{{.text .output}}
+{lines}
+```
+"""
+    en = code_blocks(page.format(lang="", lines="✓ ReLU: forward ok\nAll 1 checks passed."))
+    ja = code_blocks(page.format(lang=', lang="ja"', lines="✓ ReLU: forward は正しいです\n1 項目すべて合格です。"))
+    assert en == ja
+    fewer = code_blocks(page.format(lang=', lang="ja"', lines="1 項目すべて合格です。"))
+    other = code_blocks(page.format(lang=', lang="ja"', lines="✓ Sigmoid: forward\n1 項目すべて合格です。"))
+    assert fewer != en and other != en
+    plain = "```python\nprint(1)\n```\n\n```{.text .output}\n{}\n```\n"
+    assert code_blocks(plain.replace("{}", "1")) != code_blocks(plain.replace("{}", "2"))  # other outputs: exact

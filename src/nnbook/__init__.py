@@ -29,6 +29,7 @@ from nnbook.train import (
     train_xor,
     xor_recipe,
 )
+from nnbook.yours import PartError, check
 
 __version__ = "0.1.0"
 
@@ -42,4 +43,5 @@ __all__ = [
     "train", "batches", "History", "outputs_within", "train_xor", "sweep_xor", "XORRun", "XORSweep", "XOR_RECIPE", "xor_recipe", "LOSSES",
     "numerical_gradient", "check_gradients", "GradientReport", "relative_error",
     "truth_table", "TRUTH_TABLES", "load_digits", "Digits",
+    "check", "PartError",
 ]  # fmt: skip
