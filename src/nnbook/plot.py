@@ -1138,7 +1138,7 @@ def step_times() -> Figure:
     """Time of one training step per network, batch and dtype: nnbook, PyTorch and the matrix products alone."""
     report = _benchmark_result("step.json")
     configs = report["configs"]
-    engines = [("nnbook", "nnbook", "C0"), ("torch", "PyTorch", "C1"), ("floor", "matmul", "0.6")]
+    engines = [("nnbook", "nnbook", "C0"), ("torch", "PyTorch", "C1"), ("floor", "floor", "0.6")]
     engines = [e for e in engines if all(e[0] in report["seconds"][k] for k in configs)]
     fig, ax = new_figure(3.6 if is_narrow() else 5.5, 0.45 * len(configs) + 1.0)  # narrow: long tick labels
     height = 0.8 / len(engines)
