@@ -388,7 +388,7 @@ def _p1_xor_wall() -> Figure:
     left.set_title("AND", fontsize=11)
     _p1_plane(right)
     # A few tries, each leaving at least one point on the wrong side (chapter 3 proves no line works).
-    for w, b in [((1.0, 1.0), -0.5), ((1.0, 1.0), -1.5), ((1.0, -1.0), 0.0), ((1.0, 0.0), -0.5)]:
+    for w, b in [((1.0, 1.0), -0.5), ((1.0, 1.0), -1.5), ((1.0, -1.0), -0.5), ((1.0, 0.0), -0.5)]:
         _p1_line(right, w, b, fill=False, color=_P1_TRY, style="--")
     _p1_points(right, X, XOR(X[:, 0], X[:, 1]))
     right.set_title("XOR", fontsize=11)
