@@ -594,7 +594,7 @@ def _linear_vs_nonlinear() -> Figure:
         out = net.forward(grid).reshape(g1.shape)
         filled = ax.contourf(g1, g2, out, levels=12, cmap="RdBu", alpha=0.85, rasterized=True)
         ax.contour(g1, g2, out, levels=filled.levels, colors="white", linewidths=0.5)
-        fig.colorbar(filled, ax=ax, fraction=0.046, pad=0.04)
+        fig.colorbar(filled, ax=ax, fraction=0.046, pad=0.04).set_label("$y$", rotation=0, labelpad=8)
         _p2_mark_xor_inputs(ax)
         ax.set_title(title, fontsize=11)
         ax.set_xlabel("$x_1$")
