@@ -388,7 +388,7 @@ def _p1_xor_wall() -> Figure:
     left.set_title("AND", fontsize=11)
     _p1_plane(right)
     # A few tries, each leaving at least one point on the wrong side (chapter 3 proves no line works).
-    for w, b in [((1.0, 1.0), -0.5), ((1.0, 1.0), -1.5), ((1.0, -1.0), 0.0), ((1.0, 0.0), -0.5)]:
+    for w, b in [((1.0, 1.0), -0.5), ((1.0, 1.0), -1.5), ((1.0, -1.0), -0.5), ((1.0, 0.0), -0.5)]:
         _p1_line(right, w, b, fill=False, color=_P1_TRY, style="--")
     _p1_points(right, X, XOR(X[:, 0], X[:, 1]))
     right.set_title("XOR", fontsize=11)
@@ -594,7 +594,7 @@ def _linear_vs_nonlinear() -> Figure:
         out = net.forward(grid).reshape(g1.shape)
         filled = ax.contourf(g1, g2, out, levels=12, cmap="RdBu", alpha=0.85, rasterized=True)
         ax.contour(g1, g2, out, levels=filled.levels, colors="white", linewidths=0.5)
-        fig.colorbar(filled, ax=ax, fraction=0.046, pad=0.04)
+        fig.colorbar(filled, ax=ax, fraction=0.046, pad=0.04).set_label("$y$", rotation=0, labelpad=8)
         _p2_mark_xor_inputs(ax)
         ax.set_title(title, fontsize=11)
         ax.set_xlabel("$x_1$")
@@ -1165,7 +1165,7 @@ def step_times() -> Figure:
     """Time of one training step per network, batch and dtype: nnbook, PyTorch and the matrix products alone."""
     report = _benchmark_result("step.json")
     configs = report["configs"]
-    engines = [("nnbook", "nnbook", "C0"), ("torch", "PyTorch", "C1"), ("floor", "matmul", "0.6")]
+    engines = [("nnbook", "nnbook", "C0"), ("torch", "PyTorch", "C1"), ("floor", "floor", "0.6")]
     engines = [e for e in engines if all(e[0] in report["seconds"][k] for k in configs)]
     fig, ax = new_figure(3.6 if is_narrow() else 5.5, 0.45 * len(configs) + 1.0)  # narrow: long tick labels
     height = 0.8 / len(engines)
