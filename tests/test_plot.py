@@ -185,3 +185,10 @@ def test_the_digits_figure_shows_ten_training_images_with_their_labels():
     fig = _drawn("a1-digits")
     assert [ax.get_title() for ax in fig.axes] == [f"${t}$" for t in load_digits().t_train[:10]]
     assert all(ax.images[0].get_array().shape == (8, 8) for ax in fig.axes)
+
+
+def test_the_backward_by_hand_figure_shows_the_gradients_of_chapter_10s_table():
+    # chapter 10's table: unscaled XOR network, input (1, 0), target 1, BCE
+    texts = _texts(_drawn("10-xor-backward"))
+    assert {"$0.4366$", "$-0.1324$", "$-0.3507$", "$0$"} <= texts
+    assert any("-2.2906" in s and "-0.5634" in s for s in texts)  # dL/dy and dL/da under the output

@@ -1095,6 +1095,72 @@ def _computational_graph() -> Figure:
     return fig
 
 
+@figure("10-xor-backward")
+def _xor_backward() -> Figure:
+    """Chapter 10's backward pass by hand: chapter 8's XOR network (weights not scaled) on the input
+    (1, 0) with target 1 and BCE; forward values in black, gradients dL/d(.) in red."""
+    import numpy as np
+
+    from nnbook import BCELoss
+
+    layers = _p2_xor_layers(1.0)
+    x, t = np.array([[1.0, 0.0]]), np.array([[1.0]])
+    h = x
+    for layer in layers:
+        h = layer.forward(h)
+    hidden, y = layers[1].out[0], float(h[0, 0])
+    bce = BCELoss()
+    bce.forward(h, t)
+    dy = bce.backward()
+    da = layers[3].backward(dy)
+    dh = layers[2].backward(da)
+    dz = layers[1].backward(dh)
+    layers[0].backward(dz)
+    dW1, dW2 = layers[0].dW, layers[2].dW
+    red, fwd = _P3_CLASS[0], "#222222"
+    pos_in = [(0.0, 2.8), (0.0, 0.0)]
+    pos_hid = [(3.2, 2.8), (3.2, 0.0)]
+    pos_out = (6.4, 1.4)
+    fig, ax = new_figure(6.6, 3.8)
+    label_box = {"facecolor": "white", "edgecolor": "none", "pad": 1.0}
+
+    def number(value):
+        return "0" if value == 0 else f"{value:.4f}"
+
+    def edge(p, q, grad, at):
+        ax.plot([p[0], q[0]], [p[1], q[1]], color="#bbbbbb", lw=1.4, zorder=1)
+        ax.text(p[0] + at * (q[0] - p[0]), p[1] + at * (q[1] - p[1]), f"${number(grad)}$", fontsize=10,
+                ha="center", va="center", color=red, bbox=label_box, zorder=2)
+
+    for i, p in enumerate(pos_in):
+        for j, q in enumerate(pos_hid):
+            edge(p, q, dW1[i, j], 0.5 if i == j else 0.3)  # crossing edges labelled near their start
+    for j, p in enumerate(pos_hid):
+        edge(p, pos_out, dW2[j, 0], 0.5)
+
+    def node(p, value, name):
+        ax.add_patch(plt.Circle(p, 0.56, facecolor="white", edgecolor=_P2_FUNC, lw=2, zorder=3))
+        ax.text(p[0], p[1], value, ha="center", va="center", fontsize=10, color=fwd, zorder=4)
+        ax.text(p[0], p[1] + 0.68, name, ha="center", va="bottom", fontsize=10, color="#555555", zorder=4)
+
+    for i, p in enumerate(pos_in):
+        node(p, f"${x[0, i]:g}$", f"$x_{i + 1}$")
+    for j, p in enumerate(pos_hid):
+        node(p, f"${hidden[j]:.4f}$", f"$h_{j + 1}$")
+        ax.text(p[0], p[1] - 0.68, f"$\\partial L/\\partial h_{j + 1} = {dh[0, j]:.4f}$\n"
+                f"$\\partial L/\\partial z_{j + 1} = {dz[0, j]:.4f}$", ha="center", va="top", fontsize=10,
+                color=red, linespacing=1.5, bbox=label_box, zorder=4)
+    node(pos_out, f"${y:.4f}$", f"$y,\\ t = {t[0, 0]:g}$")
+    ax.text(pos_out[0], pos_out[1] - 0.68, f"$\\partial L/\\partial y = {dy[0, 0]:.4f}$\n"
+            f"$\\partial L/\\partial a = {da[0, 0]:.4f}$", ha="center", va="top", fontsize=10, color=red,
+            linespacing=1.5, bbox=label_box, zorder=4)
+    ax.set_xlim(-0.7, 7.7)
+    ax.set_ylim(-1.5, 3.7)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return fig
+
+
 # ---------------------------------------------------------------------------------------------
 # Appendix — A1 digits, A2 performance: figures drawn from the committed benchmark results
 # (benchmarks/results/*.json, written by benchmarks/bench_*.py), so the book shows measured numbers
