@@ -697,7 +697,7 @@ def _affine_shapes() -> Figure:
     _p2_grid(ax, x, top, 1, h, "#98df8a")
     _p2_grid(ax, x, top - 1, n - 1, h, "#98df8a", alpha=0.35)  # the copies broadcasting makes
     ax.text(x + h / 2, top + 0.45, "$b$", ha="center", fontsize=14)
-    ax.text(x + h / 2, top - n - 0.55, rf"$({h},) \to {n} \times {h}$", ha="center", fontsize=11)
+    ax.text(x + h / 2, top - n - 0.55, rf"$1 \times {h} \to {n} \times {h}$", ha="center", fontsize=11)
     ax.text(x + h + 0.5, top - n / 2, "$=$", ha="center", va="center", fontsize=15)
     x += h + 1.0
     _p2_grid(ax, x, top, *y_shape, "#c5b0d5")
