@@ -98,7 +98,7 @@ def test_importing_nnbook_does_not_import_matplotlib_or_the_cli():
     assert out.split() == ["False", "False"]
 
 
-DOCTESTED = ["activations", "perceptron", "layers", "losses", "network", "optim", "train", "gradcheck", "datasets"]
+DOCTESTED = ["activations", "perceptron", "layers", "losses", "network", "optim", "train", "gradcheck", "datasets", "yours"]
 
 
 @pytest.mark.parametrize("module", DOCTESTED)

@@ -382,7 +382,36 @@ def and_only_for_numbers(x1, x2):
     return my_step(np.array([x1, x2]) @ np.array([1.0, 1.0]) - 1.5)  # bug: (2, N) @ (2,) fails for arrays
 
 
+class ReLUForwardInPlace(MyReLU):
+    def forward(self, x):
+        self.mask = x > 0
+        x[~self.mask] = 0  # bug: changes the caller's x
+        return x
+
+
+class MSEChangesY(MyMSE):
+    def forward(self, y, t):
+        y -= t  # bug: changes the caller's y
+        self.y, self.t = y + t, t
+        return np.mean(y**2)
+
+
+class SGDChangesGrad(MySGD):
+    def step(self, parameters):
+        for _, value, grad in parameters:
+            grad *= self.lr  # bug: the gradient is changed
+            value -= grad
+
+
+def step_for_numbers_only(x):
+    return 1 if x > 0 else 0  # bug: fails for arrays
+
+
 PLANTED = [
+    ("ReLU", ReLUForwardInPlace, "forward changed its argument x in place", "forward が引数 x をその場で書き換えています"),
+    ("MSELoss", MSEChangesY, "forward changed its argument y in place", "forward が引数 y をその場で書き換えています"),
+    ("SGD", SGDChangesGrad, "step changed a gradient array", "勾配の配列を書き換えています"),
+    ("step", step_for_numbers_only, "step(x) with an array x raised ValueError", "というエラーが出ました"),
     ("Affine", AffineForgetsTranspose, "dW has shape (2, 3), expected (3, 2)", "転置を忘れていませんか"),
     ("Affine", AffineForgetsTranspose, "forget a transpose? dW = x.T @ dout", "dW = x.T @ dout"),
     ("Affine", AffineDxNoTranspose, "backward(dout) raised ValueError", "dx = dout @ W.T"),
