@@ -17,7 +17,10 @@ The notebooks are generated from the chapter pages by ``tests/nnbook_notebooks.p
    MathJax loader (cdnjs) and a mermaid module loader (cdnjs); both are removed (hooks/katex_render.py
    renders the math of markdown cells at build time). The ~600 KB of JupyterLab
    CSS that every notebook page carries inline is written once to ``assets/notebooks/notebook.css`` and
-   linked instead (the edit button of a notebook page leads to its chapter page).
+   linked instead (the edit button of a notebook page leads to its chapter page). That file keeps only
+   the rules whose classes occur on a notebook page: mkdocs-jupyter has no option to leave out
+   JupyterLab's stylesheet (its ``notebook.html.j2`` always inlines the whole ``index.css``, 575 KB,
+   and ``custom_css`` only adds), and the notebook pages use about 200 of its classes.
 4. Keeps mkdocs-jupyter's cache (``cache: true``) working under i18n (see ``on_post_build``).
 5. Gives the notebook pages' headings the chapter's explicit IDs, and the table of contents links to
    them. nbconvert derives a heading's id from its text and drops what is not ASCII, so every Japanese
@@ -67,6 +70,8 @@ ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="#[^"]*">')
 REMOTE_SCRIPT = re.compile(r'<script[^>]*\bsrc="(?:https?:)?//[^"]*"[^>]*>\s*</script>')
 
 _css: dict[str, str] = {}  # digest -> css, every distinct inline stylesheet seen in this build
+_classes: set[str] = set()  # every class attribute word of the notebook pages of this run
+CLASS_ATTR = re.compile(r'\bclass="([^"]*)"')
 
 
 def _is_notebook(file) -> bool:
@@ -82,6 +87,7 @@ _cache_state: dict = {"dir": None, "used": set()}  # mkdocs-jupyter cache: used 
 
 def on_startup(command: str, dirty: bool) -> None:
     _cache_state.update(dir=None, used=set())
+    _classes.clear()
 
 
 def on_pre_build(config) -> None:
@@ -123,6 +129,7 @@ def on_config(config):
 def on_post_build(config) -> None:
     from pathlib import Path
 
+    _write_css(config)  # 3. once the classes of every notebook page are known
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is None or not jupyter.config["cache"] or not hasattr(jupyter, "_used_cache_paths"):
         return
@@ -229,13 +236,19 @@ def on_page_content(html: str, page, config, files) -> str:
     html = _heading_ids(html, page)
     up = "../" * page.url.count("/")
     link = f'<link rel="stylesheet" href="{up}{CSS_PATH}">' if styles else ""
-    _write_css(config)
     # The same links as on the chapter page, under the notebook's H1 (the first markdown cell's heading).
     folder, name = posixpath.split(page.file.src_uri)
     chapter = files.get_file_from_path(posixpath.join(posixpath.dirname(folder), name[: -len(".ipynb")] + ".md"))
     links = _links(page.file, page.file, config, chapter=chapter) if chapter is not None else ""
     html = re.sub(r"(</h1>)", lambda m: m[1] + links, html, count=1) if links else html
     return link + html
+
+
+def on_post_page(output: str, page, config) -> str:
+    if _is_notebook(page.file):
+        for words in CLASS_ATTR.findall(output):
+            _classes.update(words.split())
+    return output
 
 
 # 5. Heading IDs of notebook pages, and the table of contents that links to them.
@@ -264,10 +277,83 @@ def _heading_ids(html: str, page) -> str:
 
 
 def _write_css(config) -> None:
-    """All stylesheets seen so far, in first-seen order, at the site's root (i18n builds every language
-    into config.site_dir, the root, with "en/" in the pages' paths), one file for both languages."""
+    """The stylesheets seen in this build, in first-seen order, trimmed to the classes the notebook
+    pages use, at the site's root (i18n builds every language into config.site_dir, the root, with
+    "en/" in the pages' paths), one file for both languages."""
+    if not _css:
+        return
     path = os.path.join(config.site_dir, CSS_PATH)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as out:
-        out.write("/* JupyterLab styles of the notebook pages (mkdocs-jupyter), shared instead of inline. */\n")
-        out.write("\n".join(_css.values()))
+        out.write("/* JupyterLab styles of the notebook pages (mkdocs-jupyter), shared instead of inline,\n")
+        out.write("   trimmed to the rules whose classes occur on them (hooks/notebooks.py). */\n")
+        out.write("\n".join(prune_css(css, _classes) for css in _css.values()))
+
+
+# 3. Trimming a stylesheet to the classes in use. A selector is kept when every class it names, outside
+# :not(...), occurs in ``used`` (a class named only inside :not() does not have to occur: the selector
+# then matches more, not less); selectors with :is/:where/:has are kept as they are. Rules inside
+# @media/@supports are trimmed likewise; other at-rules (@font-face, @keyframes, @charset) are kept.
+SELECTOR_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+NOT_PSEUDO = re.compile(r":not\([^()]*\)")
+COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
+def _css_blocks(css: str) -> list[tuple[str, str | None]]:
+    """Top-level items of ``css``: (prelude, body) for ``prelude { body }``, (statement, None) for
+    ``@charset ...;``. Quoted strings may hold braces."""
+    items, start, depth, prelude_end, i, n = [], 0, 0, 0, 0, len(css)
+    while i < n:
+        c = css[i]
+        if c in "\"'":
+            i += 1
+            while i < n and css[i] != c:
+                i += 2 if css[i] == "\\" else 1
+        elif c == "{":
+            if depth == 0:
+                prelude_end = i
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                items.append((css[start:prelude_end].strip(), css[prelude_end + 1 : i]))
+                start = i + 1
+        elif c == ";" and depth == 0:
+            items.append((css[start : i + 1].strip(), None))
+            start = i + 1
+        i += 1
+    return items
+
+
+def _selectors(prelude: str) -> list[str]:
+    out, depth, start = [], 0, 0
+    for i, c in enumerate(prelude):
+        depth += (c == "(") - (c == ")")
+        if c == "," and depth == 0:
+            out.append(prelude[start:i].strip())
+            start = i + 1
+    return [s for s in [*out, prelude[start:].strip()] if s]
+
+
+def _selector_used(selector: str, used: set[str]) -> bool:
+    if re.search(r":(?:is|where|has|matches)\(", selector):
+        return True
+    return set(SELECTOR_CLASS.findall(NOT_PSEUDO.sub("", selector))) <= used
+
+
+def prune_css(css: str, used: set[str]) -> str:
+    out = []
+    for prelude, body in _css_blocks(COMMENT.sub("", css)):
+        if body is None:
+            out.append(prelude)
+        elif re.match(r"@(?:media|supports|layer|container)\b", prelude):
+            inner = prune_css(body, used)
+            if inner:
+                out.append(f"{prelude}{{{inner}}}")
+        elif prelude.startswith("@"):
+            out.append(f"{prelude}{{{body}}}")
+        else:
+            kept = [s for s in _selectors(prelude) if _selector_used(s, used)]
+            if kept:
+                out.append(f"{','.join(kept)}{{{body}}}")
+    return "".join(out)

@@ -1,10 +1,11 @@
-"""MkDocs hook: the offline build's search index holds both languages.
+"""MkDocs hook: the offline build's search indexes, one per language.
 
 Material's offline plugin copies search/search_index.json into search/search_index.js (a script, since
 file:// pages cannot fetch JSON). With mkdocs-static-i18n it does so while the English build runs, so the
 copy held the English pages only and Japanese search found nothing offline. After every language is
-built (i18n's on_post_build, priority -100, builds the others), this hook writes the copy again from the
-final index, which holds both languages.
+built (i18n's on_post_build, priority -100, builds the others) and hooks/search_scope.py has split the
+index by language (-110), this hook writes the copy of each final index: search/search_index.js for the
+default language and <lang>/search/search_index.js for the others.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ def offline_enabled(config) -> bool:
 def on_post_build(config) -> None:
     if not offline_enabled(config):
         return
-    search = Path(config.site_dir) / "search"
-    index = search / "search_index.json"
-    if index.exists():
-        (search / "search_index.js").write_text("var __index = " + index.read_text(encoding="utf-8"), encoding="utf-8")
+    i18n = config.plugins.get("i18n")
+    if i18n is not None and getattr(i18n, "building", False):
+        return  # a nested language build: the final indexes are written after it
+    site = Path(config.site_dir)
+    for index in [site / "search" / "search_index.json", *site.glob("*/search/search_index.json")]:
+        if index.exists():
+            js = index.with_suffix(".js")
+            js.write_text("var __index = " + index.read_text(encoding="utf-8"), encoding="utf-8")

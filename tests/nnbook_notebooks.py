@@ -13,8 +13,11 @@ page shows and the docs tests run. Conversion rules:
   quotes with their title in bold; heading IDs ``{ #id }`` become ``<a id>`` anchors; links to other pages
   point at the published site; a figure ``![..](../assets/figures/NAME.svg)`` becomes a code cell that
   draws it with ``nnbook.plot`` (so the figure is made by the package here too);
-- a first code cell installs the package from the repository when, and only when, it runs in Google Colab
-  (the docs tests compile page blocks as a fresh interpreter would, so a notebook's cells run as they do).
+- a first code cell installs the package from the repository when, and only when, ``nnbook`` cannot be
+  imported (Google Colab, a fresh local Jupyter), and a markdown cell before it shows the same command
+  for a terminal; where nnbook is installed (the site's build, the tests) the cell does nothing and
+  reaches no network. The docs tests compile page blocks as a fresh interpreter would, so a notebook's
+  cells run as they do.
 
 The notebooks are committed (so "Open in Colab" links work) and carry no outputs; the site's build
 executes them (mkdocs-jupyter), ``tests/test_notebooks.py`` fails when one is stale and runs each in a
@@ -68,7 +71,11 @@ TEXT = {
     "ja": {
         "generated": "このノートブックは、本のページ「[{title}]({url})」から自動で作られています。"
         "コードを自由に書き換えて実行してみてください。元に戻すときは、もう一度ダウンロードしてください。",
-        "colab": "# Colab のときだけ、nnbook をリポジトリからインストールします。",
+        "install_note": "このノートブックには nnbook パッケージが必要です。次のセルは、nnbook が見つからないとき"
+        "(Colab や新しく作った環境)だけ、リポジトリからインストールします。"
+        "ターミナルで自分でインストールするときは `{command}` を実行してください。"
+        "インストールしたあとも読み込めないときは、カーネルを再起動してください。",
+        "install": "# nnbook が見つからないときだけ、リポジトリからインストールします。",
         "figure": "# 本の図を nnbook.plot で描きます。",
         "display_only": "(表示だけのコードです。実行しません。)",
         "note": "メモ",
@@ -76,7 +83,10 @@ TEXT = {
     "en": {
         "generated": "This notebook is generated from the book's page “[{title}]({url})”. "
         "Change the code and run it as you like; download it again to start over.",
-        "colab": "# In Colab only: install nnbook from the repository.",
+        "install_note": "This notebook needs the nnbook package. The next cell installs it from the repository "
+        "only when nnbook cannot be found (Colab, a fresh environment). To install it yourself in a "
+        "terminal, run `{command}`. If it still cannot be imported after installing, restart the kernel.",
+        "install": "# Install nnbook from the repository only when it cannot be found.",
         "figure": "# The book's figure, drawn by nnbook.plot.",
         "display_only": "(Display only: this code is not meant to run.)",
         "note": "Note",
@@ -93,6 +103,11 @@ class Settings:
     @property
     def install(self) -> str:
         return f"nnbook[plot] @ git+{self.repository}@{self.branch}"
+
+    @property
+    def install_command(self) -> str:
+        """What a reader types in a terminal (the same requirement as the install cell)."""
+        return f'python3 -m pip install "{self.install}"'
 
 
 def settings(mkdocs_yml: Path = MKDOCS_YML) -> Settings:
@@ -287,11 +302,17 @@ def page_to_notebook(page: Path, lang: str, *, expander: SnippetExpander, s: Set
             title_done = True
             cells.text("")
             cells.text(t["generated"].format(title=title, url=page_url))
+            cells.text("")
+            cells.text(t["install_note"].format(command=s.install_command))
             cells.flush()
+            # %pip installs into the kernel's own environment; the caches of the import system are
+            # cleared so the new package is found without restarting the kernel.
             cells.code(
-                f"{t['colab']}\nimport sys\n\n"
-                f'if "google.colab" in sys.modules:\n    %pip install --quiet "{s.install}"',
-                ["colab-setup"],
+                f"{t['install']}\nimport importlib\nimport importlib.util\n\n"
+                f'if importlib.util.find_spec("nnbook") is None:\n'
+                f'    %pip install --quiet "{s.install}"\n'
+                f"    importlib.invalidate_caches()",
+                ["install-nnbook"],
             )
         i += 1
     cells.flush()

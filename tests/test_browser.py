@@ -3,7 +3,7 @@
 The site is built into a temporary folder and served on 127.0.0.1. Every request to any other host is
 recorded and blocked (nothing leaves the machine). Checks: formulas rendered by KaTeX and no raw TeX
 visible (with JavaScript on, and off: the math is rendered at build time), no console errors, no third-party request (every page, both languages); the language switcher
-leads to the twin page; Japanese and English search terms find their pages; the copy button of a code
+leads to the twin page; Japanese and English search terms find their pages, each UI in its own language only; the copy button of a code
 block yields code that runs (no prompts, no output lines). Screenshots go to screenshots/ (git-ignored).
 
 The builds are the session fixtures ``site`` and ``offline_site`` of conftest.py (shared with
@@ -214,18 +214,14 @@ def test_the_primer_comes_between_the_home_page_and_chapter_1(watched, path, bef
     assert links == {"prev": watched.base + before, "next": watched.base + after}
 
 
-@pytest.mark.parametrize(
-    ("start", "term", "expected"),
-    [
-        ("/", "活性化関数", "/glossary/"),
-        ("/", "誤差逆伝播法", "/glossary/"),
-        ("/en/", "backpropagation", "/en/glossary/"),
-    ],
-)
-def test_search_finds_the_page(watched, start, term, expected):
-    page = watched.goto(start)
+def search(page, term: str) -> list[str]:
+    """Type ``term`` into Material's search box; the result links (top-level hits, in order)."""
     box = page.locator("input.md-search__input")
     box.click()
+    # An empty box empties the list, so the hits read below are this term's, not the previous one's.
+    box.fill("")
+    box.press("End")
+    page.wait_for_selector(".md-search-result__item", state="detached")
     # The search worker indexes in the background; a query typed before it is ready is dropped, so
     # type again until results appear (at most ~15 s). Material reads the box on keyup, and a CJK
     # string arrives as inserted text without key events, so a key press follows.
@@ -237,8 +233,45 @@ def test_search_finds_the_page(watched, start, term, expected):
             break
         except sync_api.TimeoutError:
             continue
-    links = page.eval_on_selector_all(".md-search-result__item a", "as => as.map(a => a.href)")
+    return page.eval_on_selector_all(".md-search-result__item > a", "as => as.map(a => a.href)")
+
+
+@pytest.mark.parametrize(
+    ("start", "term", "expected"),
+    [
+        ("/", "活性化関数", "/glossary/"),
+        ("/", "誤差逆伝播法", "/glossary/"),
+        ("/en/", "backpropagation", "/en/glossary/"),
+    ],
+)
+def test_search_finds_the_page(watched, start, term, expected):
+    page = watched.goto(start)
+    links = search(page, term)
     assert any(urlsplit(h).path.startswith(expected) for h in links), (term, links)
+    assert not watched.errors and not watched.foreign, watched.errors + watched.foreign
+
+
+# Terms that occur in both languages' pages (English terms are given in parentheses on Japanese pages),
+# so a shared index would list the other language's pages too, or first (issue 17).
+@pytest.mark.parametrize(
+    ("start", "terms"),
+    [
+        ("/", ["epoch", "learning rate", "XOR", "ReLU", "sigmoid", "学習率"]),
+        ("/en/", ["epoch", "learning rate", "XOR", "ReLU", "sigmoid"]),
+    ],
+)
+def test_search_stays_in_the_readers_language(watched, start, terms):
+    """Each UI loads only its language's index (hooks/search_scope.py): every hit is in its language."""
+    indexes = []
+    watched.page.on("request", lambda r: r.url.endswith("search_index.json") and indexes.append(urlsplit(r.url).path))
+    page = watched.goto(start)
+    english = start.startswith("/en/")
+    for term in terms:
+        links = search(page, term)
+        assert links, f"{start}: no hits for {term!r}"
+        other = [h for h in links if urlsplit(h).path.startswith("/en/") != english]
+        assert not other, f"{start}: {term!r} lists pages of the other language: {other[:3]} (first hits {links[:3]})"
+    assert indexes == [f"{start}search/search_index.json"], indexes
     assert not watched.errors and not watched.foreign, watched.errors + watched.foreign
 
 
@@ -303,7 +336,8 @@ def test_offline_build_works_from_file_urls(browser, offline_site):
     assert page.evaluate("document.querySelectorAll('.arithmatex .katex').length") > 0
     box = page.locator("input.md-search__input")
     box.click()
-    for term, expected in [("活性化関数", "/05-activation-functions.html"), ("逆伝播", ".html"), ("perceptron", "/en/")]:
+    # The Japanese UI searches the Japanese pages only (their own index, search/search_index.js).
+    for term, expected in [("活性化関数", "/05-activation-functions.html"), ("逆伝播", ".html"), ("perceptron", ".html")]:
         links: list[str] = []
         for _ in range(30):
             box.fill(term)
@@ -313,11 +347,22 @@ def test_offline_build_works_from_file_urls(browser, offline_site):
             if links:
                 break
         assert any(expected in h for h in links), (term, links[:5])
+        assert not any("/en/" in h for h in links), (term, links[:5])
     page.keyboard.press("Escape")
     page.goto(start, wait_until="load")
     page.locator(".md-header__option .md-select").first.hover()
     page.locator('a.md-select__link[hreflang="en"]').click()
     page.wait_for_url((offline_site / "en" / "01-roadmap.html").as_uri())
+    # ... and the English UI the English pages only (en/search/search_index.js).
+    page.locator("input.md-search__input").click()
+    for _ in range(30):
+        page.locator("input.md-search__input").fill("perceptron")
+        page.locator("input.md-search__input").press("End")
+        page.wait_for_timeout(500)
+        links = page.eval_on_selector_all(".md-search-result__item a", "as => as.map(a => a.href)")
+        if links:
+            break
+    assert links and all("/en/" in h for h in links), links[:5]
     assert not errors and not foreign, errors + foreign
     context.close()
 
