@@ -191,13 +191,15 @@ def test_hook_removes_cdn_scripts_and_shares_the_inline_css(site):
         '<!-- Load mathjax --><script src="https://cdnjs.example/mathjax.js"> </script>'
         "<!-- End of mathjax configuration -->"
         '<script type="module">await import("https://cdnjs.example/mermaid.mjs")</script>'
-        '<style type="text/css">.jp-Cell { color: red; }</style><div class="jupyter-wrapper"><h1>T</h1>$x$</div>'
+        '<style type="text/css">.jp-Cell { color: red; }</style><div class="jupyter-wrapper jp-Cell"><h1>T</h1>$x$</div>'
     )
     out = hook.on_page_content(html, page, site.config, site.files)
     assert "cdnjs" not in out and "<script" not in out and "<style" not in out
     assert out.startswith('<link rel="stylesheet" href="../../../assets/notebooks/notebook.css">')
+    hook._classes.add("jp-Cell")  # as on_post_page records from the built page
+    hook._write_css(site.config)  # the shared CSS is written at the end of the build (on_post_build)
     css = (ROOT / site.config.site_dir / "assets" / "notebooks" / "notebook.css").read_text("utf-8")
-    assert ".jp-Cell { color: red; }" in css
+    assert ".jp-Cell" in css and "color: red" in css
     links = out.split("<h1>T</h1>", 1)[1]
     assert links.startswith('<p class="nnbook-notebook-links"')
     assert '<a href="../../02-perceptron/">Back to the chapter</a>' in links
