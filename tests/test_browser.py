@@ -400,8 +400,6 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "i
 PHONE_PAGES = ["/02-perceptron/", "/en/07-relu-and-sigmoid/", "/en/09-learning/", "/11-xor-training/",
                "/en/a2-performance/"]
 MIN_TEXT_PX = 10  # the smallest text of a figure (data-smallest-text-pt of its SVG, 1 pt = 4/3 px) on screen
-# Diagrams without a narrow layout that a phone still shows smaller than that (tests/test_plot.py): none.
-SMALL_ON_PHONES: set[str] = set()
 
 _PHONE_STATE = """() => {
   // content-visibility: auto (extra.css) skips the layout of blocks far off screen, so their widths
@@ -444,7 +442,7 @@ def test_phone_pages_fit_and_figures_stay_legible(browser, server, scheme):
                     continue
                 smallest_pt = float(stated.group(1))
                 px = smallest_pt * 4 / 3 * f["shown"] / f["natural"]
-                if px < MIN_TEXT_PX and f["file"] not in SMALL_ON_PHONES:
+                if px < MIN_TEXT_PX:
                     problems.append(f"{path}: {f['file']}: smallest text {px:.1f} px on screen")
                 inverted = f["filter"] not in ("", "none")
                 if inverted != (scheme == "dark"):

@@ -43,11 +43,8 @@ def test_the_two_paths_figure_renders():
 
 
 # Phones: a 390-px screen leaves Material's content column 358 CSS px wide; an SVG wider than that is
-# scaled down to it. 1 pt = 4/3 px. These figures have no narrow layout and are still drawn too small
-# on a phone (diagrams whose text would collide in a narrower drawing); the test keeps the list honest.
-# Empty since the computational graph of ch. 9 got its two-row narrow layout.
+# scaled down to it. 1 pt = 4/3 px. Every figure is legible there (wide diagrams have a narrow layout).
 PHONE_COLUMN_PX = 358
-TOO_SMALL_ON_PHONES: set[str] = set()
 
 
 def _smallest_text_on_a_phone(fig) -> float:
@@ -66,10 +63,7 @@ def test_every_figure_is_legible_on_a_phone(name):
         px = _smallest_text_on_a_phone(fig)
     finally:
         plt.close(fig)
-    if name in TOO_SMALL_ON_PHONES:
-        assert px < 10, f"{name} is legible on phones now ({px:.1f} px): remove it from TOO_SMALL_ON_PHONES"
-    else:
-        assert px >= 10, f"{name}: smallest text {px:.1f} px on a 390-px phone (needs >= 10)"
+    assert px >= 10, f"{name}: smallest text {px:.1f} px on a 390-px phone (needs >= 10)"
 
 
 def test_a_narrow_layout_stacks_the_panels_and_is_at_most_narrow_width_wide():
