@@ -466,6 +466,30 @@ def test_phone_pages_fit_and_figures_stay_legible(browser, server, scheme):
         watched.close()
 
 
+@pytest.mark.parametrize("path", ["/06-affine-layer/", "/en/06-affine-layer/"])
+def test_the_copy_button_leaves_the_first_line_free_on_touch_screens(browser, server, path):
+    watched = Watched(browser, server, **PHONE)
+    try:
+        page = watched.goto(path)
+        assert page.evaluate("matchMedia('(hover: none)').matches"), "the phone context should have no hover"
+        blocks = page.evaluate("""() => [...document.querySelectorAll('article pre')]
+          .filter(pre => pre.querySelector(':scope > .md-code__nav') && pre.querySelector(':scope > code'))
+          .map(pre => {
+            const code = pre.querySelector(':scope > code');
+            const button = pre.querySelector(':scope > .md-code__nav').getBoundingClientRect();
+            const range = document.createRange();
+            range.selectNodeContents(code);
+            const first = [...range.getClientRects()].find(r => r.width > 0);
+            return {text: code.textContent.split('\\n')[0], buttonBottom: button.bottom, buttonLeft: button.left,
+                    lineTop: first ? first.top : null};
+          })""")
+        assert len(blocks) > 5, blocks
+        covered = [b for b in blocks if b["lineTop"] is not None and b["buttonBottom"] > b["lineTop"] + 1]
+        assert not covered, f"{path}: the copy button covers the first line of {len(covered)} blocks: {covered[:3]}"
+    finally:
+        watched.close()
+
+
 @pytest.mark.parametrize("path", ["/a2-performance/", "/en/a2-performance/"])
 def test_the_benchmark_table_fits_the_column_at_1280_px(browser, server, path):
     """A2's eight-column results table is read whole on a desktop: no sideways scroll, no broken names."""
