@@ -376,22 +376,34 @@ def _p1_gate_lines() -> Figure:
     return _p1_finish(fig)
 
 
+_P1_WRONG = "#ff7f0e"  # rings around points that a line puts on the wrong side
+
+
 @figure("03-xor-wall", narrow=True)
 def _p1_xor_wall() -> Figure:
+    import numpy as np
+    from matplotlib.patches import Circle
+
     from nnbook import AND, GATE_PARAMS, XOR, truth_table
 
     X, _ = truth_table("xor")
-    fig, (left, right) = new_figure(6.8, 3.6, ncols=2)
-    _p1_plane(left)
-    _p1_line(left, *GATE_PARAMS["AND"])
-    _p1_points(left, X, AND(X[:, 0], X[:, 1]))
-    left.set_title("AND", fontsize=11)
-    _p1_plane(right)
-    # A few tries, each leaving at least one point on the wrong side (chapter 3 proves no line works).
-    for w, b in [((1.0, 1.0), -0.5), ((1.0, 1.0), -1.5), ((1.0, -1.0), -0.5), ((1.0, 0.0), -0.5)]:
-        _p1_line(right, w, b, fill=False, color=_P1_TRY, style="--")
-    _p1_points(right, X, XOR(X[:, 0], X[:, 1]))
-    right.set_title("XOR", fontsize=11)
+    target = XOR(X[:, 0], X[:, 1])
+    # AND, solved by one line; then four tries at XOR, each shading the side where it outputs 1 and
+    # ringing the points it gets wrong (chapter 3 proves that every line gets at least one wrong).
+    tries = [((1.0, 1.0), -0.5), ((1.0, 1.0), -1.5), ((1.0, -1.0), -0.5), ((1.0, 0.0), -0.5)]
+    fig, axes = new_figure(12.5, 3.3, ncols=5)
+    _p1_plane(axes[0])
+    _p1_line(axes[0], *GATE_PARAMS["AND"])
+    _p1_points(axes[0], X, AND(X[:, 0], X[:, 1]))
+    axes[0].set_title(f"AND\n{_p1_params(*GATE_PARAMS['AND'])}", fontsize=11)
+    for k, (ax, (w, b)) in enumerate(zip(axes[1:], tries), start=1):
+        _p1_plane(ax)
+        _p1_line(ax, w, b, color=_P1_TRY, style="--")
+        _p1_points(ax, X, target)
+        wrong = X[(X @ np.array(w) + b > 0).astype(int) != target]
+        for x in wrong:
+            ax.add_patch(Circle(x, 0.2, fill=False, edgecolor=_P1_WRONG, linewidth=2.5, zorder=5))
+        ax.set_title(f"XOR ({k})\n{_p1_params(w, b)}", fontsize=11)
     return _p1_finish(fig)
 
 
