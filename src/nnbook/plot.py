@@ -776,13 +776,16 @@ def _xor_network() -> Figure:
 
     def edge(p, q, w, t):
         ax.plot([p[0], q[0]], [p[1], q[1]], color="#bbbbbb", lw=1.4, zorder=1)
+        # the label is turned along its own line, so a weight on a crossing edge cannot be read as
+        # belonging to its neighbour
+        angle = np.degrees(np.arctan2(q[1] - p[1], q[0] - p[0]))
         ax.text(p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1]), f"${w:g}$", fontsize=10, ha="center",
                 va="center", color=_P2_DERIV, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0},
-                zorder=2)
+                rotation=angle, rotation_mode="anchor", transform_rotates_text=True, zorder=2)
 
     for i, p in enumerate(pos_in):
         for j, q in enumerate(pos_hid):
-            edge(p, q, W1[i, j], 0.5 if i == j else 0.2)  # crossing edges labelled near their start
+            edge(p, q, W1[i, j], 0.5 if i == j else 0.3)  # crossing edges labelled before they cross
     for j, p in enumerate(pos_hid):
         edge(p, pos_out[0], W2[j, 0], 0.45)
 
