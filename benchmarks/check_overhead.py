@@ -8,7 +8,10 @@ engine with ``bench_step.measure``, the median CPU time of a step; the lowest me
 printed):
 
     checked   ``nnbook.train`` on a ``Network`` of the package's classes: the public API, as bench_step.py
-              times it (the checks of nnbook/checks.py run on every call)
+              times it (the first step fully checked, later steps through train's fast path, see
+              ``nnbook.checks._FastTraining``)
+    all-checked  the same, with the fast path off (``nnbook.checks.FAST_TRAINING = False``): every check
+              of nnbook/checks.py runs on every call, as before the fast path existed
     listings  the same objects, but each method called undecorated (``__wrapped__``: the plain code the
               book shows), in the loop of the ``train`` listing: forward, loss, backward, step; like
               ``train``, the first Affine layer computes no gradient for the data. Nothing is checked:
@@ -86,19 +89,30 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     nets = [(s, b) for s, b in bench_step.NETWORKS
             if not args.nets or bench_step.net_name(s) in args.nets.split(",")]
+    import nnbook.checks
+
     load = os.getloadavg()[0]
-    print(f"{'network':<12} {'dtype':<8} {'checked':>10} {'listings':>10} {'checked / listings':>19}")
+    print(f"{'network':<12} {'dtype':<8} {'all-checked':>11} {'checked':>10} {'listings':>10} {'checked / listings':>19}")
     for sizes, batch in nets:
         for dtype_name in args.dtypes.split(","):
             plain, checked = listings_step(sizes, batch, dtype_name)
-            best = {"checked": float("inf"), "listings": float("inf")}
+
+            def all_checked():
+                nnbook.checks.FAST_TRAINING = False
+                try:
+                    checked()
+                finally:
+                    nnbook.checks.FAST_TRAINING = True
+
+            all_checked.per_call = checked.per_call
+            best = {"all-checked": float("inf"), "checked": float("inf"), "listings": float("inf")}
             for r in range(args.rounds):
-                order = [("checked", checked), ("listings", plain)]
+                order = [("all-checked", all_checked), ("checked", checked), ("listings", plain)]
                 for name, fn in order if r % 2 == 0 else order[::-1]:
                     best[name] = min(best[name], bench_step.measure(fn, args.min_time))
-            c, p = best["checked"], best["listings"]
-            print(f"{bench_step.net_name(sizes):<12} {dtype_name:<8} {bench_step.format_time(c):>10} "
-                  f"{bench_step.format_time(p):>10} {c / p:>19.2f}")
+            a, c, p = best["all-checked"], best["checked"], best["listings"]
+            print(f"{bench_step.net_name(sizes):<12} {dtype_name:<8} {bench_step.format_time(a):>11} "
+                  f"{bench_step.format_time(c):>10} {bench_step.format_time(p):>10} {c / p:>19.2f}")
     print(f"threads: 1; lowest median CPU time of {args.rounds} rounds; "
           f"load average (1 min) before -> after: {load:.2f} -> {os.getloadavg()[0]:.2f}")
 

@@ -189,6 +189,7 @@ def _checked_forward(plain: Callable, keeps_finite: bool) -> Callable:
     # --8<-- [end:checked-forward]
 
     setattr(forward, _WRAPPED, True)
+    forward._nnbook_keeps_finite = keeps_finite  # read by train's fast path (_FastTraining)
     return forward
 
 
@@ -253,6 +254,7 @@ def _checked_backward(plain: Callable, keeps_finite: bool, params_only: Callable
         return dx[0] if single else dx
 
     setattr(backward, _WRAPPED, True)
+    backward._nnbook_params_only = params_only  # read by train's fast path (_FastTraining)
     return backward
 
 
@@ -613,8 +615,13 @@ def checked_training(train: Callable) -> Callable:
                 callback(epoch, epoch_loss)
 
         outer, _state.training = _state.training, True
+        fast = _FastTraining.for_(network, loss, optimizer, full_batch=batch_size is None or batch_size >= len(X))
         try:
-            return train(network, loss, optimizer, X, T, epochs=epochs, batch_size=batch_size, rng=rng, stop=stop, callback=count)
+            if fast is None:
+                return train(network, loss, optimizer, X, T, epochs=epochs, batch_size=batch_size, rng=rng, stop=stop, callback=count)
+            with fast:  # stop and callback run with the caller's NumPy error settings
+                return train(fast.network, fast.loss, fast.optimizer, X, T, epochs=epochs, batch_size=batch_size, rng=rng,
+                             stop=fast.outside(stop), callback=fast.outside(count) if callback is not None else count)
         except (NonFiniteError, FloatingPointError) as err:
             raise FloatingPointError(
                 f"train: the numbers diverged at epoch {done[0] + 1}: {err}; try a smaller lr"
@@ -664,3 +671,177 @@ def _check_training_args(network: Any, loss: Any, optimizer: Any, X: Any, T: Any
     if T.dtype.kind == "f":
         T = _owned(T.astype(dtype, copy=False))
     return X, T
+
+
+# ---------------------------------------------------------------------------------------------
+# The fast path of train
+# ---------------------------------------------------------------------------------------------
+
+#: False turns train's fast path off (every step fully checked); the tests compare both.
+FAST_TRAINING = True
+
+
+class _FastTraining:
+    """Stand-ins for the network, loss and optimizer that ``train``'s loop calls, so that training stays fast.
+
+    The first step runs fully checked. Once it has passed, the package's own classes cannot fail
+    in a new way except through their numbers, so later steps call the plain methods the book shows
+    and keep only the checks of what can still go wrong: each Affine output's sum is finite (any NaN or
+    infinity makes the sum non-finite), the loss is finite, and the optimizer computes every new value
+    first, checks that their sum is finite and that the parameters are still the same arrays, and only
+    then writes them (all or nothing, without a snapshot copy). Whenever one of these finds something,
+    the step is run again fully checked from its start (no parameter has changed yet), so the error is
+    exactly the one a fully checked step raises; if that step passes (a sum overflowed although every
+    number was finite), training goes on. Used only when every object is exactly one of the package's
+    classes (a layer of your own, or a subclass, is checked at every step); mini-batches keep the loss
+    checked at every step (a later batch may hold targets the first one did not).
+    """
+
+    @classmethod
+    def for_(cls, network: Any, loss: Any, optimizer: Any, *, full_batch: bool) -> _FastTraining | None:
+        if not FAST_TRAINING:
+            return None
+        from nnbook.activations import ReLU, Sigmoid, Tanh
+        from nnbook.layers import Affine
+        from nnbook.losses import BCELoss, BCEWithLogitsLoss, MSELoss, SoftmaxCrossEntropyLoss
+        from nnbook.network import Network
+        from nnbook.optim import SGD
+
+        known = (type(network) is Network and type(optimizer) is SGD
+                 and type(loss) in (BCELoss, BCEWithLogitsLoss, MSELoss, SoftmaxCrossEntropyLoss)
+                 and all(type(layer) in (Affine, Sigmoid, ReLU, Tanh) for layer in network.layers))
+        overridden = any(m in vars(obj) for obj in (network, loss, optimizer, *network.layers)
+                         for m in ("forward", "backward", "step", "parameters"))
+        if not known or overridden or not network.layers:
+            return None
+        return cls(network, loss, optimizer, full_batch)
+
+    def __init__(self, network: Any, loss: Any, optimizer: Any, full_batch: bool) -> None:
+        self.checked_network, self.checked_loss, self.checked_optimizer = network, loss, optimizer
+        layers = list(network.layers)
+        self.forwards = [(layer, type(layer).forward.__wrapped__, not type(layer).forward._nnbook_keeps_finite)
+                         for layer in layers]
+        self.backwards = [(layer, type(layer).backward.__wrapped__) for layer in reversed(layers[1:])]
+        first = type(layers[0]).backward
+        self.first_backward = first._nnbook_params_only or first.__wrapped__
+        self.first = layers[0]
+        self.loss_forward = type(loss).forward.__wrapped__ if full_batch else None
+        self.loss_backward = type(loss).backward.__wrapped__
+        self.fast = False  # True once a fully checked step has passed
+        self.checked_step = False  # this step runs fully checked
+        self.owned: list[np.ndarray] = []
+        self.x = self.t = None
+        self.network, self.loss, self.optimizer = _FastNetwork(self), _FastLoss(self), _FastOptimizer(self)
+
+    def __enter__(self) -> _FastTraining:
+        self.outer_err = np.seterr(all="ignore")  # the checked methods silence NumPy's warnings the same way
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        np.seterr(**self.outer_err)
+
+    def outside(self, f: Callable | None) -> Callable | None:
+        """``f`` run with the NumPy error settings ``train`` was called with (not the loop's "ignore")."""
+        if f is None:
+            return None
+
+        def call(*args: Any) -> Any:
+            inside = np.seterr(**self.outer_err)
+            try:
+                return f(*args)
+            finally:
+                np.seterr(**inside)
+
+        return call
+
+    def replay(self) -> None:
+        """Run the step that started with ``forward(self.x)`` again, fully checked: it raises the checked error."""
+        net, loss = self.checked_network, self.checked_loss
+        loss.forward(net.forward(self.x), self.t)
+        net.backward(loss.backward())
+        self.checked_optimizer.step(net.parameters())
+
+
+class _FastNetwork:
+    def __init__(self, run: _FastTraining) -> None:
+        self.run = run
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        run = self.run
+        run.x, run.checked_step = x, not run.fast
+        if run.checked_step:
+            return run.checked_network.forward(x)
+        for layer, plain, check in run.forwards:
+            x = plain(layer, x)
+            if check and not np.isfinite(x.sum()):  # NaN or infinity somewhere (or a sum that overflowed)
+                run.checked_step = True
+                return run.checked_network.forward(run.x)
+        return x
+
+    def backward(self, dout: np.ndarray) -> None:
+        run = self.run
+        if run.checked_step:
+            return run.checked_network.backward(dout)
+        for layer, plain in run.backwards:
+            dout = plain(layer, dout)
+        run.first_backward(run.first, dout)  # the first Affine: dW and db only (the data needs no gradient)
+        return None
+
+    def predict(self, x: Any) -> np.ndarray:
+        return self.run.checked_network.predict(x)
+
+    def parameters(self) -> list[tuple[str, np.ndarray, Any]]:
+        return self.run.checked_network.parameters()
+
+
+class _FastLoss:
+    def __init__(self, run: _FastTraining) -> None:
+        self.run = run
+
+    def forward(self, y: np.ndarray, t: np.ndarray) -> float:
+        run = self.run
+        run.t = t
+        if run.checked_step or run.loss_forward is None:
+            return run.checked_loss.forward(y, t)
+        value = float(run.loss_forward(run.checked_loss, y, t)) + 0.0  # + 0.0 turns -0.0 into 0.0
+        if not np.isfinite(value):
+            return run.checked_loss.forward(y, t)  # raises the checked error
+        return value
+
+    def backward(self) -> np.ndarray:
+        run = self.run
+        if run.checked_step or run.loss_forward is None:
+            return run.checked_loss.backward()
+        return run.loss_backward(run.checked_loss)
+
+
+class _FastOptimizer:
+    def __init__(self, run: _FastTraining) -> None:
+        self.run = run
+
+    def step(self, parameters: list[tuple[str, np.ndarray, Any]]) -> None:
+        run = self.run
+        opt = run.checked_optimizer
+        if run.checked_step:
+            opt.step(parameters)
+            if not run.fast:
+                run.fast, run.owned = True, [value for _, value, _ in parameters]
+            return
+        # SGD's update (nnbook/optim.py), computed before anything is written: all or nothing
+        lr, momentum, velocity = opt.lr, opt.momentum, opt.velocity
+        updates = []
+        total = 0.0
+        if len(parameters) != len(run.owned):
+            return run.replay()
+        for (name, value, grad), owned in zip(parameters, run.owned):
+            if value is not owned or not isinstance(grad, np.ndarray) or grad.shape != value.shape:
+                return run.replay()  # replaced by a callback: the checked step says what is wrong
+            v = momentum * velocity.get(name, 0.0) + grad
+            new = value - lr * v
+            total += new.sum()
+            updates.append((name, value, v, new))
+        if not np.isfinite(total):
+            return run.replay()
+        for name, value, v, new in updates:
+            value[...] = new
+            velocity[name] = v

@@ -1,0 +1,129 @@
+"""train's fast path (nnbook.checks._FastTraining): after a fully checked first step, later steps call the
+plain methods; these tests prove it computes the same numbers and still raises what the checked steps raise."""
+
+import numpy as np
+import pytest
+
+import nnbook
+import nnbook.checks as checks
+from nnbook import SGD, Affine, BCELoss, MSELoss, Network, Sigmoid, make_mlp, train, truth_table
+
+
+def _run(fast, **kwargs):
+    old, checks.FAST_TRAINING = checks.FAST_TRAINING, fast
+    try:
+        X, T = truth_table("xor")
+        net = make_mlp([2, 4, 1], rng=3)
+        history = train(net, BCELoss(), SGD(0.5, momentum=0.9), X, T, epochs=50, **kwargs)
+        return history, [value.copy() for _, value, _ in net.parameters()]
+    finally:
+        checks.FAST_TRAINING = old
+
+
+@pytest.mark.parametrize("batch_size", [None, 2])
+def test_fast_path_gives_bitwise_the_same_training(batch_size):
+    h_fast, p_fast = _run(True, batch_size=batch_size)
+    h_slow, p_slow = _run(False, batch_size=batch_size)
+    assert h_fast.losses == h_slow.losses
+    for a, b in zip(p_fast, p_slow):
+        assert np.array_equal(a, b)
+
+
+def test_fast_path_is_used_for_package_classes_only():
+    net = make_mlp([2, 4, 1])
+    assert checks._FastTraining.for_(net, BCELoss(), SGD(0.1), full_batch=True) is not None
+
+    class MyAffine(Affine):
+        pass
+
+    own = Network([MyAffine(np.ones((2, 1)), np.zeros(1)), Sigmoid()])
+    assert checks._FastTraining.for_(own, BCELoss(), SGD(0.1), full_batch=True) is None
+
+
+def _error(fast, callback, epochs=20):
+    old, checks.FAST_TRAINING = checks.FAST_TRAINING, fast
+    try:
+        X, T = truth_table("xor")
+        net = make_mlp([2, 4, 1], rng=0)
+        with pytest.raises(FloatingPointError) as info:
+            train(net, MSELoss(), SGD(0.5), X, T, epochs=epochs, callback=lambda e, l: callback(e, net))
+        return str(info.value), net
+    finally:
+        checks.FAST_TRAINING = old
+
+
+def _nan_weight(epoch, net):
+    if epoch == 5:
+        net.layers[2].W[0, 0] = np.nan  # a NaN appearing mid-training
+
+
+def test_nan_appearing_mid_training_raises_the_checked_error():
+    fast, _ = _error(True, _nan_weight)
+    slow, _ = _error(False, _nan_weight)
+    assert fast == slow
+    assert "epoch 6" in fast and "layers[2] (Affine)" in fast
+
+
+def test_overflow_in_a_later_step_leaves_parameters_untouched():
+    for fast in (True, False):
+        old, checks.FAST_TRAINING = checks.FAST_TRAINING, fast
+        try:
+            X, T = truth_table("xor")
+            X = X * 100  # large inputs, an identity output: gradients well above 1
+            net = make_mlp([2, 4, 1], output="identity", rng=0)
+            opt = SGD(1e-6)
+            saved = {}
+
+            def callback(epoch, _loss):
+                if epoch == 5:
+                    opt.lr = 1e308  # the next update overflows
+                    saved.update({name: value.copy() for name, value, _ in net.parameters()})
+
+            with pytest.raises(FloatingPointError, match=r"epoch 6: .*no parameter was changed") as info:
+                train(net, MSELoss(), opt, X, T, epochs=20, callback=callback)
+            for name, value, _ in net.parameters():
+                assert np.array_equal(value, saved[name]), name
+            if fast:
+                fast_message = str(info.value)
+            else:
+                assert str(info.value) == fast_message
+        finally:
+            checks.FAST_TRAINING = old
+
+
+def test_replaced_parameter_array_mid_training_is_refused():
+    X, T = truth_table("xor")
+    net = make_mlp([2, 4, 1], rng=0)
+
+    def callback(epoch, _loss):
+        if epoch == 3:
+            net.layers[0].W = net.layers[0].W.copy()
+
+    with pytest.raises(ValueError, match="use one optimizer per network"):
+        train(net, MSELoss(), SGD(0.5), X, T, epochs=10, callback=callback)
+
+
+def test_a_readers_layer_is_checked_at_every_step():
+    class Doubling:  # a layer of the reader's own that turns NaN after a few steps
+        calls = 0
+
+        def forward(self, x):
+            Doubling.calls += 1
+            return x * (np.nan if Doubling.calls == 4 else 2.0)
+
+        def backward(self, dout):
+            return dout * 2.0
+
+    X, T = truth_table("xor")
+    net = Network([Affine.create(2, 1, rng=0), Doubling(), Sigmoid()])
+    with pytest.raises(FloatingPointError, match=r"epoch 4: Network.forward: layers\[1\] \(Doubling\)"):
+        train(net, MSELoss(), SGD(0.1), X, T, epochs=10)
+
+
+def test_callback_runs_with_the_callers_numpy_error_settings():
+    seen = []
+    X, T = truth_table("xor")
+    with np.errstate(over="raise"):
+        train(make_mlp([2, 4, 1]), BCELoss(), SGD(0.5), X, T, epochs=3, callback=lambda e, l: seen.append(np.geterr()["over"]))
+    assert seen == ["raise"] * 3
+    assert nnbook.train is train
