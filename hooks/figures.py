@@ -54,16 +54,15 @@ def _fingerprint() -> str:
     return h.hexdigest()
 
 
-def _draw(job: tuple[str, bool]) -> tuple[str, str | None, str]:
-    """One figure (a worker's job): ``(key, svg, "")``, or ``(key, None, what went wrong)``."""
-    from nnbook import plot
-
-    name, narrow = job
-    try:
-        return f"{name}.narrow" if narrow else name, plot.render_svg(name, narrow=narrow, transparent=True), ""
-    except Exception as exc:  # noqa: BLE001 - reported as a warning: `--strict` fails on it
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        return name, None, f"{type(exc).__name__}: {exc} ({where.filename}:{where.lineno})"
+def _problem(exc: BaseException) -> str:
+    """``Type: message (file:line)`` of the innermost frame, also for an exception raised in a worker."""
+    remote = getattr(exc.__cause__, "tb", "")  # concurrent.futures: the worker's traceback as text
+    if remote:
+        where = re.findall(r'File "([^"]+)", line (\d+)', remote)
+        if where:
+            return f"{type(exc).__name__}: {exc} ({where[-1][0]}:{where[-1][1]})"
+    frame = traceback.extract_tb(exc.__traceback__)[-1]
+    return f"{type(exc).__name__}: {exc} ({frame.filename}:{frame.lineno})"
 
 
 def _render_all(fingerprint: str) -> dict[str, str]:
@@ -80,14 +79,26 @@ def _render_all(fingerprint: str) -> dict[str, str]:
     drawn = {p.stem: p.read_text(encoding="utf-8") for p in disk.glob("*.svg")} if disk.is_dir() else {}
     todo = [job for job in jobs if (f"{job[0]}.narrow" if job[1] else job[0]) not in drawn]
     workers = min(len(todo), os.cpu_count() or 1)
+    results = []  # (key, svg or None, what went wrong)
     if workers > 1:  # matplotlib draws in one thread: one process per core (forked: plot is loaded)
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        # Workers call nnbook.plot.render_svg itself: a function of this hook file cannot be pickled
+        # (MkDocs loads hooks from a path, not as an importable module).
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(_draw, todo))
+            futures = [(job, pool.submit(plot.render_svg, job[0], narrow=job[1], transparent=True)) for job in todo]
+            for (name, narrow), future in futures:
+                try:
+                    results.append((f"{name}.narrow" if narrow else name, future.result(), ""))
+                except Exception as exc:  # noqa: BLE001 - reported as a warning: `--strict` fails on it
+                    results.append((name, None, _problem(exc)))
     else:
-        results = [_draw(job) for job in todo]
+        for name, narrow in todo:
+            try:
+                results.append((f"{name}.narrow" if narrow else name, plot.render_svg(name, narrow=narrow, transparent=True), ""))
+            except Exception as exc:  # noqa: BLE001 - reported as a warning: `--strict` fails on it
+                results.append((name, None, _problem(exc)))
     for key, svg, problem in results:
         if svg is None:
             log.warning("figure %r could not be drawn: %s", key, problem)
