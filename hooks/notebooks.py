@@ -86,7 +86,7 @@ _cache_state: dict = {"dir": None, "used": set()}  # mkdocs-jupyter cache: used 
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    _cache_state.update(dir=None, used=set())
+    _cache_state.update(dir=None, used=set(), serving=command == "serve")
     _classes.clear()
 
 
@@ -142,6 +142,8 @@ def on_post_build(config) -> None:
 
 def on_shutdown() -> None:
     cache_dir, used = _cache_state["dir"], _cache_state["used"]
+    if _cache_state.get("serving"):  # serve shows executed entries without using all: keep them (serve_mode.py)
+        return
     if cache_dir is None or not used or not cache_dir.is_dir():
         return
     for path in cache_dir.glob("*.json"):
