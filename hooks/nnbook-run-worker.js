@@ -84,10 +84,13 @@ async function start(assets) {
   await pyodide.loadPackage("numpy", { messageCallback: () => {}, errorCallback: () => {} });
   const info = await (await fetch(assets + "nnbook-assets.json")).json();
   const wheel = await (await fetch(assets + info.nnbook_wheel)).arrayBuffer();
-  pyodide.unpackArchive(wheel, "wheel");
+  // into site-packages (the default folder is the working directory, which is not on sys.path)
+  const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
+  pyodide.unpackArchive(wheel, "wheel", { extractDir: sitePackages });
+  pyodide.runPython("import importlib; importlib.invalidate_caches()");
   pyodide.runPython(RUNNER);
   const versions = pyodide.runPython(
-    "import numpy, importlib.metadata as m; f'Pyodide ' + __import__('pyodide').__version__ + ', NumPy ' + numpy.__version__ + ', nnbook ' + m.version('nnbook')"
+    "import numpy, nnbook, pyodide; f'Pyodide {pyodide.__version__}, NumPy {numpy.__version__}, nnbook {nnbook.__version__}'"
   );
   return { pyodide, run: pyodide.globals.get("nnbook_run"), versions };
 }

@@ -22,7 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("NNBOOK_CHROMIUM", "/usr/bin/chromium"))
 SITE = os.environ.get("NNBOOK_RUN_SITE_DIR")
-PAGES = ["ja/02-perceptron/", "en/02-perceptron/"]
+PAGES = ["02-perceptron/", "en/02-perceptron/"]
 
 if not SITE or not (Path(SITE) / "assets" / "pyodide" / "nnbook-run.js").exists():
     pytest.skip("set NNBOOK_RUN_SITE_DIR to a site built with NNBOOK_RUN_BUTTONS=1", allow_module_level=True)
@@ -75,6 +75,8 @@ def test_every_block_of_chapter_2_runs_in_the_browser_and_matches(server, browse
     assert blocks.count() == count
     failures = []
     for k in range(count):
+        # a block inside a folded answer (??? success): the reader opens it first
+        buttons.nth(k).evaluate("b => { for (let d = b.closest('details'); d; d = d.parentElement.closest('details')) d.open = true; }")
         buttons.nth(k).click()
         result = page.locator(".nnbook-run-result").nth(k)
         result.locator(".nnbook-run-status").wait_for(timeout=120_000)
