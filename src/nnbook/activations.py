@@ -46,7 +46,7 @@ def sigmoid(x):
     array([0. , 0.5, 1. ])
     """
     z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
+    return np.where(x >= 0, 1, z) / (1 + z)  # numerator 1 or z, denominator 1 + z
 # --8<-- [end:sigmoid]
 
 

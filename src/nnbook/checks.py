@@ -26,6 +26,7 @@ checks its input once and the layers then only check shapes and overflow, so tha
 from __future__ import annotations
 
 import functools
+import math
 import threading
 from collections.abc import Callable
 from numbers import Real
@@ -725,6 +726,7 @@ class _FastTraining:
         first = type(layers[0]).backward
         self.first_backward = first._nnbook_params_only or first.__wrapped__
         self.first = layers[0]
+        self.affines = [(f"{i}.W", f"{i}.b", layer) for i, layer in enumerate(layers) if hasattr(layer, "parameters")]
         self.loss_forward = type(loss).forward.__wrapped__ if full_batch else None
         self.loss_backward = type(loss).backward.__wrapped__
         self.fast = False  # True once a fully checked step has passed
@@ -771,27 +773,41 @@ class _FastNetwork:
         run.x, run.checked_step = x, not run.fast
         if run.checked_step:
             return run.checked_network.forward(x)
-        for layer, plain, check in run.forwards:
-            x = plain(layer, x)
-            if check and not np.isfinite(x.sum()):  # NaN or infinity somewhere (or a sum that overflowed)
-                run.checked_step = True
-                return run.checked_network.forward(run.x)
-        return x
+        _state.network = run.checked_network  # the functions the layers call skip their checks, as in a network
+        try:
+            for layer, plain, check in run.forwards:
+                x = plain(layer, x)
+                if check and not math.isfinite(x.sum()):  # NaN or infinity somewhere (or a sum that overflowed)
+                    break
+            else:
+                return x
+        finally:
+            _state.network = None
+        run.checked_step = True
+        return run.checked_network.forward(run.x)
 
     def backward(self, dout: np.ndarray) -> None:
         run = self.run
         if run.checked_step:
             return run.checked_network.backward(dout)
-        for layer, plain in run.backwards:
-            dout = plain(layer, dout)
-        run.first_backward(run.first, dout)  # the first Affine: dW and db only (the data needs no gradient)
+        _state.network = run.checked_network
+        try:
+            for layer, plain in run.backwards:
+                dout = plain(layer, dout)
+            run.first_backward(run.first, dout)  # the first Affine: dW and db only (the data needs no gradient)
+        finally:
+            _state.network = None
         return None
 
     def predict(self, x: Any) -> np.ndarray:
         return self.run.checked_network.predict(x)
 
     def parameters(self) -> list[tuple[str, np.ndarray, Any]]:
-        return self.run.checked_network.parameters()
+        run = self.run
+        if run.checked_step:
+            return run.checked_network.parameters()
+        # Network.parameters() of a network of the package's classes (only Affine has parameters), without its loops
+        return [p for name_w, name_b, layer in run.affines for p in ((name_w, layer.W, layer.dW), (name_b, layer.b, layer.db))]
 
 
 class _FastLoss:
@@ -803,8 +819,12 @@ class _FastLoss:
         run.t = t
         if run.checked_step or run.loss_forward is None:
             return run.checked_loss.forward(y, t)
-        value = float(run.loss_forward(run.checked_loss, y, t)) + 0.0  # + 0.0 turns -0.0 into 0.0
-        if not np.isfinite(value):
+        _state.network = run.checked_network  # e.g. softmax inside the loss: the loss value is checked below
+        try:
+            value = float(run.loss_forward(run.checked_loss, y, t)) + 0.0  # + 0.0 turns -0.0 into 0.0
+        finally:
+            _state.network = None
+        if not math.isfinite(value):
             return run.checked_loss.forward(y, t)  # raises the checked error
         return value
 
@@ -812,7 +832,11 @@ class _FastLoss:
         run = self.run
         if run.checked_step or run.loss_forward is None:
             return run.checked_loss.backward()
-        return run.loss_backward(run.checked_loss)
+        _state.network = run.checked_network  # a NaN here makes the optimizer's sum non-finite: replayed
+        try:
+            return run.loss_backward(run.checked_loss)
+        finally:
+            _state.network = None
 
 
 class _FastOptimizer:
@@ -840,7 +864,7 @@ class _FastOptimizer:
             new = value - lr * v
             total += new.sum()
             updates.append((name, value, v, new))
-        if not np.isfinite(total):
+        if not math.isfinite(total):
             return run.replay()
         for name, value, v, new in updates:
             value[...] = new
