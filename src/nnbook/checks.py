@@ -680,6 +680,7 @@ def _check_training_args(network: Any, loss: Any, optimizer: Any, X: Any, T: Any
 
 #: False turns train's fast path off (every step fully checked); the tests compare both.
 FAST_TRAINING = True
+_sum = np.add.reduce  # what ndarray.sum() calls, without its Python wrapper (the fast path's checks)
 
 
 class _FastTraining:
@@ -777,7 +778,7 @@ class _FastNetwork:
         try:
             for layer, plain, check in run.forwards:
                 x = plain(layer, x)
-                if check and not math.isfinite(x.sum()):  # NaN or infinity somewhere (or a sum that overflowed)
+                if check and not math.isfinite(_sum(x, axis=None)):  # NaN or infinity somewhere (or a sum that overflowed)
                     break
             else:
                 return x
@@ -858,11 +859,11 @@ class _FastOptimizer:
         if len(parameters) != len(run.owned):
             return run.replay()
         for (name, value, grad), owned in zip(parameters, run.owned):
-            if value is not owned or not isinstance(grad, np.ndarray) or grad.shape != value.shape:
+            if value is not owned or type(grad) is not np.ndarray or grad.shape != value.shape:
                 return run.replay()  # replaced by a callback: the checked step says what is wrong
             v = momentum * velocity.get(name, 0.0) + grad
             new = value - lr * v
-            total += new.sum()
+            total += _sum(new, axis=None)
             updates.append((name, value, v, new))
         if not math.isfinite(total):
             return run.replay()
