@@ -859,7 +859,7 @@ class _FastOptimizer:
         if len(parameters) != len(run.owned):
             return run.replay()
         for (name, value, grad), owned in zip(parameters, run.owned):
-            if value is not owned or type(grad) is not np.ndarray or grad.shape != value.shape:
+            if value is not owned or not isinstance(grad, np.ndarray) or grad.shape != value.shape:
                 return run.replay()  # replaced by a callback: the checked step says what is wrong
             v = momentum * velocity.get(name, 0.0) + grad
             new = value - lr * v
