@@ -232,3 +232,47 @@ def test_planted_english_violations_are_caught() -> None:
     assert ("punctuation", "。") in names(found)
     assert ("wording", "every time the book is built") in names(found)
     assert all(v.found != "initialise" for v in found)
+
+
+# --- one notation (CONTRIBUTING.md section 4, "Notation"): checked inside the formulas -------------------
+
+MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?![\s$]).+?(?<![\s\\$])\$(?!\$)", re.S)
+NOTATION_RULES = _rules(
+    ("bold-vector", r"\\(?:boldsymbol|mathbf|bm)\b", "plain letters: vectors x, b, h; matrices W, X"),
+    ("class-index", r"\\sum_\{?[a-z]\s*=\s*1\}?\^\{?C\}?", "classes count from 0: \\sum_{j=0}^{C-1}"),
+)
+
+
+def check_notation(text: str) -> list[Violation]:
+    """Violations of the notation rules inside the page's formulas (code and inline code left out)."""
+    lines = text.split("\n")
+    for fence in scan_fences(text):
+        for i in range(fence.line - 1, fence.end_line):
+            lines[i] = " " * len(lines[i])
+    body = INLINE_CODE.sub(_blank, HTML_COMMENT.sub(_blank, "\n".join(lines)))
+    found = []
+    for m in MATH.finditer(body):
+        for rule in NOTATION_RULES:
+            for hit in rule.pattern.finditer(m.group(0)):
+                line = body.count("\n", 0, m.start() + hit.start()) + 1
+                found.append(Violation(line, rule.name, hit.group(0), rule.fix))
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_formulas_follow_the_notation(page: str) -> None:
+    violations = check_notation((DOCS / page).read_text(encoding="utf-8"))
+    assert not violations, f"{len(violations)} notation violations:\n" + "\n".join(f"{page}:{v}" for v in violations)
+
+
+def test_figure_labels_follow_the_notation() -> None:
+    source = (ROOT / "src" / "nnbook" / "plot.py").read_text(encoding="utf-8")
+    assert not re.search(r"\\\\?(?:boldsymbol|mathbf)\b", source), "plot.py: a bold label; write vectors plain"
+
+
+def test_planted_notation_violations_are_caught() -> None:
+    text = ("重み付き和は $a = \\boldsymbol{w} \\cdot x + b$ です。\n\n"
+            "$$\np_k = \\frac{e^{y_k}}{\\sum_{j=1}^{C} e^{y_j}}\n$$\n\n"
+            "`\\boldsymbol{x}` はコードの中です。$\\sum_{j=0}^{C-1} p_j = 1$、$\\sum_{i=1}^{n}$ です。\n")
+    assert names(check_notation(text)) == [("bold-vector", "\\boldsymbol"), ("class-index", "\\sum_{j=1}^{C}")]
+    assert [v.line for v in check_notation(text)] == [1, 4]

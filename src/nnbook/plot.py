@@ -353,7 +353,7 @@ def _p1_line(ax, w, b, *, fill: bool = True, color: str = _P1_LINE, style: str =
 
 def _p1_params(w, b) -> str:
     """``w = (1, 1), b = -1.5`` as math."""
-    return rf"$\boldsymbol{{w}} = ({w[0]:g},\ {w[1]:g}),\ b = {b:g}$"
+    return rf"$w = ({w[0]:g},\ {w[1]:g}),\ b = {b:g}$"
 
 
 def _p1_finish(fig: Figure) -> Figure:
@@ -626,11 +626,11 @@ def _step_vs_sigmoid() -> Figure:
 
     z = np.linspace(-4, 4, 801)
     fig, ax = new_figure(5.6, 3.2)
-    ax.plot(z, step(z), color=_P2_STEP, lw=2.5, label=r"$\mathrm{step}(z)$", drawstyle="steps-mid")
+    ax.plot(z, step(z), color=_P2_STEP, lw=2.5, label=r"$\mathrm{step}(a)$", drawstyle="steps-mid")
     for a, alpha in ((1, 0.45), (4, 0.7), (20, 1.0)):
-        label = r"$\sigma(z)$" if a == 1 else rf"$\sigma({a}z)$"
+        label = r"$\sigma(a)$" if a == 1 else rf"$\sigma({a}a)$"
         ax.plot(z, sigmoid(a * z), color=_P2_FUNC, lw=1.8, alpha=alpha, label=label)
-    ax.set_xlabel("$z$")
+    ax.set_xlabel("$a$")
     ax.set_yticks([0, 0.5, 1])
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=10)
@@ -900,10 +900,10 @@ def _momentum_paths() -> Figure:
         losses = (path[:, 0] ** 2 + 10 * path[:, 1] ** 2) / 2
         ax_loss.semilogy(np.arange(len(losses)), losses, "-o", color=colour, ms=3, lw=1.2, label=label)
     ax.plot([0], [0], marker="*", color="black", ms=10)
-    ax.set_xlabel("$p_0$")
-    ax.set_ylabel("$p_1$")
+    ax.set_xlabel("$p_1$")
+    ax.set_ylabel("$p_2$")
     ax.set_aspect("equal")
-    ax.set_title(r"$L = (p_0^2 + 10\,p_1^2)/2,\ \eta = 0.15$", fontsize=10)
+    ax.set_title(r"$L = (p_1^2 + 10\,p_2^2)/2,\ \eta = 0.15$", fontsize=10)
     ax.legend(loc="upper right", fontsize=9)
     ax_loss.set_xlabel("$k$")
     ax_loss.set_ylabel("$L$")
@@ -1163,11 +1163,11 @@ def _xor_backward() -> Figure:
     for j, p in enumerate(pos_hid):
         node(p, f"${hidden[j]:.4f}$", f"$h_{j + 1}$")
         ax.text(p[0], p[1] - 0.68, f"$\\partial L/\\partial h_{j + 1} = {dh[0, j]:.4f}$\n"
-                f"$\\partial L/\\partial z_{j + 1} = {dz[0, j]:.4f}$", ha="center", va="top", fontsize=10,
+                f"$\\partial L/\\partial a_{{1,{j + 1}}} = {dz[0, j]:.4f}$", ha="center", va="top", fontsize=10,
                 color=red, linespacing=1.5, bbox=label_box, zorder=4)
     node(pos_out, f"${y:.4f}$", f"$y,\\ t = {t[0, 0]:g}$")
     ax.text(pos_out[0], pos_out[1] - 0.68, f"$\\partial L/\\partial y = {dy[0, 0]:.4f}$\n"
-            f"$\\partial L/\\partial a = {da[0, 0]:.4f}$", ha="center", va="top", fontsize=10, color=red,
+            f"$\\partial L/\\partial a_2 = {da[0, 0]:.4f}$", ha="center", va="top", fontsize=10, color=red,
             linespacing=1.5, bbox=label_box, zorder=4)
     ax.set_xlim(-0.7, 7.7)
     ax.set_ylim(-1.5, 3.7)
