@@ -204,10 +204,12 @@ def test_language_switcher_reaches_the_twin(watched, start, twin, title):
     assert not watched.errors and not watched.foreign, watched.errors + watched.foreign
 
 
-@pytest.mark.parametrize(("path", "before", "after"), [("/math/", "/", "/01-roadmap/"),
-                                                       ("/en/math/", "/en/", "/en/01-roadmap/")])
-def test_the_primer_comes_between_the_home_page_and_chapter_1(watched, path, before, after):
-    """mkdocs.yml's nav puts math.md before chapter 1 (file order alone would put it last)."""
+@pytest.mark.parametrize(("path", "before", "after"), [("/math/", "/", "/numpy/"),
+                                                       ("/numpy/", "/math/", "/01-roadmap/"),
+                                                       ("/en/math/", "/en/", "/en/numpy/"),
+                                                       ("/en/numpy/", "/en/math/", "/en/01-roadmap/")])
+def test_the_primers_come_between_the_home_page_and_chapter_1(watched, path, before, after):
+    """mkdocs.yml's nav puts math.md, then numpy.md, before chapter 1 (file order alone would put them last)."""
     page = watched.goto(path)
     links = {kind: urljoin(page.url, page.locator(f"a.md-footer__link--{kind}").get_attribute("href"))
              for kind in ("prev", "next")}
