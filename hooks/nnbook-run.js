@@ -33,7 +33,7 @@
   const style = document.createElement("style");
   style.textContent = `
 .nnbook-run-bar{display:flex;flex-wrap:wrap;align-items:center;gap:.4rem;margin:-.6em 0 1em}
-.md-typeset .nnbook-run-bar .md-button{margin:0;padding:.2em .9em;font-size:.7rem;cursor:pointer;background:var(--md-default-bg-color)}
+.md-typeset .nnbook-run-bar .md-button{margin:0;padding:.2em .9em;font-size:.7rem;cursor:pointer}
 .md-typeset .nnbook-run-bar .md-button:disabled{cursor:progress;opacity:.7}
 .md-typeset .nnbook-run-bar .md-button:focus-visible,.nnbook-run-edit:focus-visible{outline:.15rem solid var(--md-accent-fg-color);outline-offset:.15rem}
 .nnbook-run-result{flex-basis:100%;min-width:0}
