@@ -16,6 +16,7 @@
         edited: "編集したコードの出力です（ページの出力とは比べていません）",
         fpflags: "この出力はページと違いますが、想定どおりです。WebAssembly には浮動小数点の例外フラグがないので、ブラウザの NumPy はオーバーフローに気づけず、警告を出しません。ページの出力はパソコン上の NumPy のものです。",
         sklearn: "このブロックはブラウザでは実行できません。手書き数字のデータを読み込むのに scikit-learn を使いますが、ブラウザで動く Python には入っていないためです。ノートブックか手元のパソコンで実行してください。",
+        sklearnAgain: "このブロックもブラウザでは実行できません(scikit-learn が必要です。上の最初の注記を見てください)。",
         none: "（出力なし）", failed: "ブラウザで実行できませんでした: ", code: "コード（編集できます）", output: "ブラウザでの出力",
         resetDone: "ページをリセットしました。次の実行は新しい名前空間で始まります。",
       }
@@ -26,6 +27,7 @@
         edited: "Output of your edited code (not compared with the page)",
         fpflags: "This output differs from the page, as expected: WebAssembly has no floating-point exception flags, so NumPy in the browser cannot notice the overflow and gives no warning. The page shows NumPy's output on a computer.",
         sklearn: "This block does not run in the browser: it loads the digit images with scikit-learn, which the browser's Python does not include. Run it in the notebook or on your computer.",
+        sklearnAgain: "This block does not run in the browser either: it needs scikit-learn (see the first note above).",
         none: "(no output)", failed: "Could not run in the browser: ", code: "Code (editable)", output: "Output in your browser",
         resetDone: "The page was reset: the next run starts in a fresh namespace.",
       };
@@ -81,6 +83,7 @@
     return b;
   }
 
+  let sklearnNoted = false;
   const state = [...document.querySelectorAll("div.nnbook-run")].map((block, index) => {
     const next = block.nextElementSibling;
     const shown = next && next.classList.contains("output") ? next : null;
@@ -98,7 +101,8 @@
       const note = document.createElement("p");
       note.className = "nnbook-run-note";
       note.setAttribute("role", "note");
-      note.textContent = T.sklearn;
+      note.textContent = sklearnNoted ? T.sklearnAgain : T.sklearn;
+      sklearnNoted = true;
       bar.append(note);
       return entry;
     }
