@@ -172,3 +172,15 @@ def test_a_reader_edits_a_block_and_resets_the_page(server, browser):
     assert page.locator(".nnbook-run-result").nth(0).get_attribute("data-match") == "true"
     context.close()
     assert not _same_origin(server, requests)
+
+
+def test_no_buttons_from_file_urls(browser):
+    # a Worker cannot start from file://: a page opened from disk shows the book without Run buttons
+    # (the offline build, NNBOOK_OFFLINE=true, gets neither the buttons' script nor the interpreter at all)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto((Path(SITE) / "en" / "02-perceptron" / "index.html").resolve().as_uri())
+    page.wait_for_load_state("load")
+    assert page.locator("div.nnbook-run").count() >= 5  # the marked blocks are there ...
+    assert page.locator(".nnbook-run-bar").count() == 0  # ... but no bar is drawn
+    context.close()
