@@ -46,25 +46,36 @@ def _split(output):
     return output, None
 
 
-def nnbook_run(code, expected):
-    buffer = io.StringIO()
-
+def _exec(code, mode, buffer):
+    # run code in the page's namespace; printed text and warnings go to buffer; the exception line or None
     def show(message, category, filename, lineno, file=None, line=None):
         buffer.write(f"{category.__name__}: {message}\\n")
 
-    error = None
     saved = warnings.showwarning
     warnings.showwarning = show
     try:
         with warnings.catch_warnings(), contextlib.redirect_stdout(buffer):
             warnings.simplefilter("default")
-            exec(compile(code, "<block>", "exec", dont_inherit=True), _page.__dict__)
+            exec(compile(code, "<block>", mode, dont_inherit=True), _page.__dict__)
     except (Exception, SystemExit) as exc:
-        error = "".join(traceback.format_exception_only(type(exc), exc))
+        return "".join(traceback.format_exception_only(type(exc), exc))
     finally:
         warnings.showwarning = saved
+    return None
+
+
+def _traceback(error):
+    return "Traceback (most recent call last):\\n  ...\\n" + error if error else ""
+
+
+def nnbook_run(code, expected, compare=True):
+    # a python block: match as the docs tests do (tests/nnbook_docs.py); compare=False: the reader's code
+    buffer = io.StringIO()
+    error = _exec(code, "exec", buffer)
     printed = buffer.getvalue()
-    if expected is None:
+    if not compare:
+        match = None
+    elif expected is None:
         match = error is None and not printed.strip()
     else:
         want_out, want_exc = _split(expected)
@@ -72,8 +83,31 @@ def nnbook_run(code, expected):
             match = False
         else:
             match = _matches(want_out, printed) and (error is None or _norm(want_exc) == _norm(error))
-    shown = printed + ("Traceback (most recent call last):\\n  ...\\n" + error if error else "")
-    return {"output": shown, "match": match, "error": error is not None}
+    return {"output": printed + _traceback(error), "match": match, "error": error is not None}
+
+
+def nnbook_run_pycon(code, compare=True):
+    # a pycon block, as the docs tests run it: a doctest with ELLIPSIS, examples run in the page's namespace
+    import doctest
+
+    checker = doctest.OutputChecker()
+    examples = doctest.DocTestParser().get_examples(code)
+    match = bool(examples)
+    transcript = []
+    for ex in examples:
+        lines = ex.source.rstrip("\\n").split("\\n")
+        transcript += [">>> " + lines[0]] + ["... " + x for x in lines[1:]]
+        buffer = io.StringIO()
+        error = _exec(ex.source, "single", buffer)
+        got = buffer.getvalue()
+        transcript.append(got + _traceback(error))
+        if ex.exc_msg is None:
+            ok = error is None and checker.check_output(ex.want, got, doctest.ELLIPSIS)
+        else:
+            ok = error is not None and checker.check_output(ex.exc_msg, error, doctest.ELLIPSIS)
+        match = match and ok
+    output = "\\n".join(x.rstrip("\\n") for x in transcript if x)
+    return {"output": output, "match": match if compare else None, "error": False}
 `;
 
 let ready = null;
@@ -92,15 +126,15 @@ async function start(assets) {
   const versions = pyodide.runPython(
     "import numpy, nnbook, pyodide; f'Pyodide {pyodide.__version__}, NumPy {numpy.__version__}, nnbook {nnbook.__version__}'"
   );
-  return { pyodide, run: pyodide.globals.get("nnbook_run"), versions };
+  return { pyodide, run: pyodide.globals.get("nnbook_run"), runPycon: pyodide.globals.get("nnbook_run_pycon"), versions };
 }
 
 self.onmessage = async (event) => {
-  const { id, assets, code, expected } = event.data;
+  const { id, assets, code, expected, compare = true, pycon = false } = event.data;
   try {
     if (ready === null) ready = start(assets);
-    const { run, versions } = await ready;
-    const result = run(code, expected ?? null);
+    const { run, runPycon, versions } = await ready;
+    const result = pycon ? runPycon(code, compare) : run(code, expected ?? null, compare);
     const reply = result.toJs({ dict_converter: Object.fromEntries });
     result.destroy();
     self.postMessage({ id, versions, ...reply });

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.util
+import io
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -57,3 +59,26 @@ def test_nnbook_wheel_holds_the_package_and_a_valid_record(tmp_path):
                 want = base64.urlsafe_b64encode(hashlib.sha256(z.read(arc)).digest()).rstrip(b"=").decode()
                 assert digest == f"sha256={want}", arc
     assert assets.build_nnbook_wheel(tmp_path).read_bytes() == wheel.read_bytes()  # reproducible
+
+
+def _archive(tmp_path, data: bytes, name: str = assets.ARCHIVE_MEMBER):
+    path = tmp_path / "pyodide-0.27.7.tar.bz2"
+    with tarfile.open(path, "w:bz2") as tar:
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_release_archive_is_a_second_source_under_the_same_check(tmp_path):
+    assert assets.numpy_from_archive(_archive(tmp_path, WHEEL), LOCK) == WHEEL
+    with pytest.raises(assets.AssetError, match="the wheel is rejected"):
+        assets.numpy_from_archive(_archive(tmp_path, WHEEL + b"!"), LOCK)
+    with pytest.raises(assets.AssetError, match="has no pyodide/numpy"):
+        assets.numpy_from_archive(_archive(tmp_path, WHEEL, "pyodide/other.whl"), LOCK)
+
+
+def test_forced_release_source_uses_the_cached_archive(tmp_path, monkeypatch):
+    monkeypatch.setenv("NNBOOK_NUMPY_SOURCE", "release")
+    _archive(tmp_path, WHEEL)  # already in the cache: nothing is downloaded
+    assert assets.fetch_numpy(tmp_path, LOCK) == WHEEL

