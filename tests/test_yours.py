@@ -32,6 +32,7 @@ def my_nand(x1, x2):
 class MyAffine:
     def __init__(self, W, b):
         self.W, self.b = W, b
+        self.x, self.dW, self.db = None, None, None  # a Network looks for dW and db when it is built
 
     def forward(self, x):
         self.x = x
@@ -227,6 +228,11 @@ class AffineNoDW(MyAffine):
         return dout @ self.W.T  # bug: dW and db not stored
 
 
+class AffineNoGradientSlots(MyAffine):
+    def __init__(self, W, b):
+        self.W, self.b = W, b  # bug: no self.dW = None, so a Network refuses it (the check alone would pass)
+
+
 class SigmoidNoOneMinusY(MySigmoid):
     def backward(self, dout):
         return dout * self.out  # bug: no (1 - y)
@@ -420,6 +426,7 @@ PLANTED = [
     ("Affine", AffineDbMean, "db is wrong: relative error", "和の勾配は和"),
     ("Affine", AffineForgetsX, "forward must keep its input for backward: self.x = x", "self.x = x"),
     ("Affine", AffineNoDW, "backward should store the gradient dW as self.dW", "self.dW に保存"),
+    ("Affine", AffineNoGradientSlots, "Network([Affine(W, b)]) refused your layer", "self.dW, self.db = None, None"),
     ("Affine.forward", AffineWrongShape, "forward's output has shape (2, 4), expected (4, 2)", "形が (2, 4) です。(4, 2)"),
     ("Affine.forward", AffineForgetsB, "Did you forget to add b?", "b を足し忘れて"),
     ("Affine.forward", AffineOtherNames, "should keep W as self.W", "self.W (形 (3, 2) の配列)"),

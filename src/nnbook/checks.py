@@ -364,7 +364,8 @@ def refuse_untrainable_layers(layers: list[Any]) -> None:
             if isinstance(value, np.ndarray) and attr not in PARAMETER_NAMES and attr not in _KNOWN_CACHES:
                 raise TypeError(
                     f"Network: layers[{i}] ({name}) holds an array {attr!r} that no optimizer would update: a Network "
-                    f"trains the attributes W and b of a layer (gradients dW and db); rename it"
+                    f"trains a layer's W and b (gradients dW and db): rename it to W or b, or give the layer a "
+                    f"parameters() method that returns (name, value, grad) triples"
                 )
 
 

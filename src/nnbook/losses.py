@@ -65,7 +65,7 @@ class BCELoss:
 
     ``y`` are probabilities in [0, 1] (e.g. sigmoid outputs), ``t`` targets in [0, 1].
     Each log is clamped at -100, as in PyTorch, so ``y = 0`` with ``t = 1`` costs 100,
-    not infinity; ``log1p(-y)`` is ``log(1 - y)``, exact even for tiny ``y``.
+    not infinity; ``log1p(-y)`` is ``log(1 - y)``, accurate even for tiny ``y``.
 
     >>> y, t = np.array([0.8, 0.2]), np.array([1.0, 0.0])
     >>> round(BCELoss().forward(y, t), 4)  # -log(0.8)

@@ -27,8 +27,9 @@ The parts, by the chapter that builds them:
 What is compared: output shapes and values against nnbook's part, gradients against nnbook's and
 against a numerical gradient of your own forward (``nnbook.numerical_gradient``), that inputs and
 ``dout`` are left unchanged, the names and shapes of ``W``, ``b``, ``dW``, ``db``, that an optimizer
-step moves the parameters in place as ``lr`` and ``momentum`` say, and that a training loop gives the
-same losses as nnbook's ``train`` from the same start. The messages live in this module, each in
+step moves the parameters in place as ``lr`` and ``momentum`` say, that an ``Affine`` also works
+inside a ``Network``, and that a training loop gives the same losses as nnbook's ``train`` from the
+same start. The messages live in this module, each in
 English and Japanese side by side.
 """
 
@@ -44,7 +45,7 @@ from nnbook.datasets import truth_table
 from nnbook.gradcheck import numerical_gradient, relative_error
 from nnbook.layers import Affine
 from nnbook.losses import BCELoss, MSELoss
-from nnbook.network import make_mlp
+from nnbook.network import Network, make_mlp
 from nnbook.optim import SGD
 from nnbook.perceptron import AND, NAND, OR
 from nnbook.train import train
@@ -314,7 +315,7 @@ def _check_affine(c: _Checker, yours: Any, backward: bool) -> None:
         c.fail("the class has no method backward(self, dout)", "クラスに backward(self, dout) メソッドがありません。")
     shapes = ("Check the shapes: dx = dout @ W.T, dW = x.T @ dout, db = dout.sum(axis=0).",
               "形を確かめてください: dx = dout @ W.T、dW = x.T @ dout、db = dout.sum(axis=0) です。")
-    dx = _is_array(c, c.run("backward(dout)", layer.backward, dout, hint=shapes if hasattr(layer, "x") else forgot_x),
+    dx = _is_array(c, c.run("backward(dout)", layer.backward, dout, hint=shapes if getattr(layer, "x", None) is not None else forgot_x),
                    "backward(dout)")
     _unchanged(c, before, dout, "dout", "backward")
     transpose = ("Did you forget a transpose? dx = dout @ W.T", "転置を忘れていませんか? dx = dout @ W.T です。")
@@ -347,7 +348,32 @@ def _check_affine(c: _Checker, yours: Any, backward: bool) -> None:
     layer.backward(dout)
     _numeric_check(c, f, {"dx": (x, np.array(layer.backward(dout))), "dW": (layer.W, np.array(layer.dW)),
                           "db": (layer.b, np.array(layer.db))})
+    _in_a_network(c, yours, x, W, b, dout, ref)
     c.done()
+
+
+def _in_a_network(c: _Checker, yours: type, x: np.ndarray, W: np.ndarray, b: np.ndarray, dout: np.ndarray,
+                  ref: Affine) -> None:
+    """A layer that passes must also work where the book uses it: inside a Network."""
+    try:
+        net = Network([yours(W.copy(), b.copy())])
+    except (TypeError, ValueError) as err:
+        if "but no d" in str(err):
+            c.fail(f"Network([Affine(W, b)]) refused your layer: {err}. A Network looks for dW and db as soon as "
+                   f"it is built, before any backward has run.",
+                   "Network([Affine(W, b)]) があなたのレイヤーを受け付けませんでした。Network は作った時点で、"
+                   "backward を呼ぶ前から dW と db を探します。__init__ で self.dW, self.db = None, None と"
+                   "書いてください。")
+        c.fail(f"Network([Affine(W, b)]) refused your layer: {err}.",
+               f"Network([Affine(W, b)]) があなたのレイヤーを受け付けませんでした(英語のメッセージ: {err})。")
+    out = c.run("Network([Affine(W, b)]).forward(x)", net.forward, x)
+    c.run("Network([Affine(W, b)]).backward(dout)", net.backward, dout)
+    layer = net.layers[0]
+    if not (np.allclose(out, ref.forward(x)) and np.allclose(layer.dW, ref.dW) and np.allclose(layer.db, ref.db)):
+        c.fail("inside a Network, forward, dW or db differ from nnbook's Affine",
+               "Network の中では、forward、dW、db のどれかが nnbook の Affine と違います。")
+    c.ok("works inside a Network: Network([Affine(W, b)]) accepts it, and forward, dW and db match",
+         "Network の中でも動きます: Network([Affine(W, b)]) が受け付け、forward、dW、db も一致します")
 
 
 def _activation_setup() -> tuple[np.ndarray, np.ndarray]:
