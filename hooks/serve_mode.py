@@ -18,7 +18,15 @@ index is the one a full build makes, but only edited pages are read again (``_re
 
 from __future__ import annotations
 
+import logging
+
 from mkdocs.plugins import event_priority
+
+log = logging.getLogger("mkdocs.hooks.serve_mode")
+# mkdocs-jupyter logs three INFO lines per notebook and build ("Converting notebook", "Cache hit/miss",
+# "Copied jupyter file"): 60 lines on every reload that tell a writer nothing. While serving they are
+# left out; its warnings and errors still show, and on_post_build says in one line what serve skipped.
+QUIET_WHILE_SERVING = ("mkdocs.plugins.mkdocs_jupyter", "mkdocs.mkdocs-jupyter")
 
 _serving = [False]
 _unexecuted: set[str] = set()  # notebooks shown without outputs in this serve (abs_src_path)
@@ -41,6 +49,14 @@ def on_startup(command: str, dirty: bool) -> None:
     _unexecuted.clear()
     if _serving[0]:
         _remember_search_sections()
+        for name in QUIET_WHILE_SERVING:
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def on_post_build(config) -> None:
+    if _serving[0] and _unexecuted:
+        log.info("%d notebook page(s) shown without outputs: not executed while serving (`mkdocs build` executes them)",
+                 len(_unexecuted))
 
 
 _sections: dict[str, tuple[str, list]] = {}  # page URL -> (digest of its HTML, the search plugin's sections)
