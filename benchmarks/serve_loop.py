@@ -5,6 +5,8 @@ Each run clones the repository's committed state (HEAD) into a temporary folder,
 ``--python``), and measures from the start of the command:
 
 * ``first page``: until ``/nnbook/`` answers 200;
+* ``CPU s``: the processor time of the whole serve session (its figure workers and Node included),
+  a figure that depends less on the machine's other work than the two times;
 * ``edit``: after appending a line to ``docs/en/01-roadmap.md``, until ``/nnbook/en/01-roadmap/``
   shows that line (livereload rebuilds the whole site on any change).
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -54,6 +57,11 @@ def _wait(url: str, until, started: float, limit: float, process: subprocess.Pop
             return time.monotonic() - started
         time.sleep(0.1)
     raise TimeoutError(f"{url}: nothing after {limit:.0f} s")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def one_run(python: Path, log: Path) -> tuple[float, float]:
@@ -96,10 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     firsts, edits = [], []
     for k in range(args.runs):
         log = Path(tempfile.gettempdir()) / f"nnbook-serve-loop-{k}.log"
+        cpu = _children_cpu()
         first, edit = one_run(args.python, log)
+        cpu = _children_cpu() - cpu  # mkdocs serve and its workers, first build + one rebuild (and git clone)
         firsts.append(first)
         edits.append(edit)
-        print(f"run {k + 1}: first page {first:5.1f} s, edit shown {edit:4.1f} s (load {load()[0]:.2f}; log {log})", flush=True)
+        print(f"run {k + 1}: first page {first:5.1f} s, edit shown {edit:4.1f} s, {cpu:.0f} CPU s in all "
+              f"(load {load()[0]:.2f}; log {log})", flush=True)
     print(f"median of {args.runs}: first page {statistics.median(firsts):.1f} s, edit shown {statistics.median(edits):.1f} s")
     print(f"load after: {load()[0]:.2f} {load()[1]:.2f} {load()[2]:.2f}")
     return 0
