@@ -23,10 +23,12 @@ import logging
 from mkdocs.plugins import event_priority
 
 log = logging.getLogger("mkdocs.hooks.serve_mode")
-# mkdocs-jupyter logs three INFO lines per notebook and build ("Converting notebook", "Cache hit/miss",
-# "Copied jupyter file"): 60 lines on every reload that tell a writer nothing. While serving they are
-# left out; its warnings and errors still show, and on_post_build says in one line what serve skipped.
-QUIET_WHILE_SERVING = ("mkdocs.plugins.mkdocs_jupyter", "mkdocs.mkdocs-jupyter")
+# mkdocs-jupyter logs up to three INFO lines per notebook and build ("Converting notebook", "Cache
+# hit/miss", "Copied jupyter file"), mkdocs-static-i18n two on the English site's name and description:
+# some 60 lines on every reload that tell a writer nothing. While serving their INFO lines are left
+# out (warnings and errors still show), and on_post_build says in one line what serve skipped.
+QUIET_WHILE_SERVING = ("mkdocs.plugins.mkdocs_jupyter", "mkdocs.mkdocs-jupyter", "mkdocs.plugins.mkdocs_static_i18n.reconfigure")
+_noted: list[str] = []  # notebook pages of this build (one language) shown under the note
 
 _serving = [False]
 _unexecuted: set[str] = set()  # notebooks shown without outputs in this serve (abs_src_path)
@@ -54,9 +56,10 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_post_build(config) -> None:
-    if _serving[0] and _unexecuted:
+    if _noted:
         log.info("%d notebook page(s) shown without outputs: not executed while serving (`mkdocs build` executes them)",
-                 len(_unexecuted))
+                 len(_noted))
+    _noted.clear()
 
 
 _sections: dict[str, tuple[str, list]] = {}  # page URL -> (digest of its HTML, the search plugin's sections)
@@ -123,5 +126,6 @@ def on_page_content(html: str, page, config, files):
     import markdown
 
     lang = "ja" if "/ja/" in page.file.abs_src_path.replace("\\", "/") else "en"
+    _noted.append(page.file.src_uri)
     note = markdown.markdown(NOTE[lang], extensions=["admonition"])
     return note + html
