@@ -48,3 +48,10 @@ def offline_site(tmp_path_factory) -> Path:
     if os.environ.get("NNBOOK_OFFLINE_SITE_DIR"):
         return Path(os.environ["NNBOOK_OFFLINE_SITE_DIR"]).resolve()
     return _build(tmp_path_factory.mktemp("offline"), NNBOOK_OFFLINE="true")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """tests/test_notebooks.py first (the order of the rest unchanged): its executions of the chapter
+    notebooks fill mkdocs-jupyter's cache, which the builds of test_browser.py and test_links.py then
+    reuse, so each chapter runs once per language in a run of the whole suite."""
+    items.sort(key=lambda item: item.path.name != "test_notebooks.py")

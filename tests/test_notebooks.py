@@ -58,7 +58,10 @@ async def _run(nb, workdir) -> str | None:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(workdir)}})
+    # coalesce_streams: a print's pieces are one output, however the kernel's writes were timed (the
+    # build's pages from these executions then do not depend on the machine's load).
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", coalesce_streams=True,
+                            resources={"metadata": {"path": str(workdir)}})
     try:
         await client.async_execute()
     except CellExecutionError as exc:
@@ -82,14 +85,70 @@ def executed(request, expander, settings, tmp_path_factory) -> dict:
         gate = asyncio.Semaphore(PARALLEL_KERNELS)
 
         async def one(ident, lang, page):
-            nb = nbformat.reads(nbgen.render(page, lang, expander=expander, s=settings), as_version=4)
+            text = nbgen.render(page, lang, expander=expander, s=settings)
+            nb = nbformat.reads(text, as_version=4)
             async with gate:
                 error = await _run(nb, tmp_path_factory.mktemp(ident.replace("/", "-")))
+            path = nbgen.notebook_path(page)
+            if error is None and path.exists() and path.read_text("utf-8") == text:
+                share_with_the_build(path, nb, tmp_path_factory.mktemp("executed"))
             return ident, (nb, error)
 
         return dict(await asyncio.gather(*(one(*job) for job in jobs)))
 
     return asyncio.run(run_all())
+
+
+def _jupyter_options() -> dict:
+    """mkdocs-jupyter's options as the build sees them: mkdocs.yml's, with the plugin's defaults."""
+    import yaml
+    from mkdocs_jupyter.plugin import Plugin
+
+    from nnbook_docs import MKDOCS_YML, _MkDocsLoader
+
+    config = yaml.load(MKDOCS_YML.read_text("utf-8"), Loader=_MkDocsLoader)
+    options = next(p["mkdocs-jupyter"] for p in config["plugins"] if isinstance(p, dict) and "mkdocs-jupyter" in p)
+    plugin = Plugin()
+    errors, _ = plugin.load_config(options)
+    assert not errors, errors
+    return dict(plugin.config)
+
+
+def share_with_the_build(path, nb, workdir) -> None:
+    """Write the page mkdocs-jupyter makes of the executed notebook into its cache (.cache/mkdocs-jupyter),
+    under the key the build looks up (the notebook, the plugin's options and the package: hooks/notebooks.py).
+
+    The next ``mkdocs build`` (the browser and link tests' builds in the same run, a strict build after it)
+    then shows these outputs instead of executing the chapter again: one execution per chapter and
+    language per run. Only a notebook that ran without error and is the committed file is shared, so a
+    failing cell still fails this test and the build, which executes it again.
+    """
+    from mkdocs_jupyter import convert, plugin
+
+    options = _jupyter_options()
+    if not options["cache"] or not options["execute"]:
+        return
+    saved = plugin._compute_cache_key
+    try:
+        _hook().on_config({"config_file_path": str(ROOT / "mkdocs.yml")})  # the key covers the package
+        key = plugin._compute_cache_key(str(path), options, True)
+    finally:
+        plugin._compute_cache_key = saved
+    executed = workdir / path.name  # the same name: the page is made from the file
+    nbformat.write(nb, executed)
+    body = convert.nb2html(
+        str(executed), execute=False, kernel_name=options["kernel_name"], theme=options["theme"],
+        allow_errors=options["allow_errors"], show_input=options["show_input"], no_input=options["no_input"],
+        no_prompt=options["no_prompt"], remove_tag_config=options["remove_tag_config"],
+        highlight_extra_classes=options["highlight_extra_classes"], include_requirejs=options["include_requirejs"],
+        custom_mathjax_url=options["custom_mathjax_url"],
+    )
+    toc_tokens, title = plugin._get_nb_toc_tokens(str(path), options["toc_depth"])
+    cache = plugin._get_cache_path(ROOT / options["cache_dir"], key)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"content": body, "toc_tokens": toc_tokens, "title": title}), encoding="utf-8")
+    tmp.replace(cache)
 
 
 # Jupyter's own libraries warn about their internals (paths, zmq, datetime); those are not the book's.
