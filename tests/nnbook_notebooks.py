@@ -13,8 +13,9 @@ page shows and the docs tests run. Conversion rules:
   quotes with their title in bold; heading IDs ``{ #id }`` become ``<a id>`` anchors; links to other pages
   point at the published site; a figure ``![..](../assets/figures/NAME.svg)`` becomes a code cell that
   draws it with ``nnbook.plot`` (so the figure is made by the package here too);
-- an interactive widget of the site (a raw HTML block ``<div class="nn-...">`` ... ``</div>`` at the start of
-  a line, such as chapter 2's slider) needs the site's script: it becomes a link to it on the site;
+- an interactive widget of the site (a raw HTML block ``<section class="nn-...">`` ... ``</section>`` (or a
+  ``div``) at the start of a line, such as chapter 2's slider) needs the site's script: it becomes a link to
+  it on the site;
 - a first code cell installs the package from the repository when, and only when, ``nnbook`` cannot be
   imported (Google Colab, a fresh local Jupyter), and a markdown cell before it shows the same command
   for a terminal; where nnbook is installed (the site's build, the tests) the cell does nothing and
@@ -68,7 +69,7 @@ BLOCK_OPEN = re.compile(r'^(?P<indent>[ \t]*)(?P<marker>!!!|\?\?\?\+?|===)\s*(?P
 FIGURE = re.compile(r"^\s*!\[(?P<alt>[^\]]*)\]\(\s*(?:\.\./)+assets/figures/(?P<name>[\w.-]+)\.svg\s*\)\s*(?:\{[^}]*\})?\s*$")
 LINK = re.compile(r"(?P<bang>!?)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
 TRACEBACK_LINE = "Traceback (most recent call last):"
-WIDGET_OPEN = re.compile(r'^<div class="nn-[\w-]+"')
+WIDGET_OPEN = re.compile(r'^<(?P<tag>div|section) class="nn-[\w-]+"')
 
 TEXT = {
     "ja": {
@@ -290,10 +291,11 @@ def page_to_notebook(page: Path, lang: str, *, expander: SnippetExpander, s: Set
             cells.text(depth_prefix().rstrip())
             i += 1
             continue
-        if WIDGET_OPEN.match(line) and not blocks:
-            depth = 0
-            while i < len(lines):  # to the </div> that closes it
-                depth += lines[i].count("<div") - lines[i].count("</div>")
+        widget = WIDGET_OPEN.match(line)
+        if widget and not blocks:
+            depth, tag = 0, widget["tag"]
+            while i < len(lines):  # to the closing tag
+                depth += lines[i].count(f"<{tag}") - lines[i].count(f"</{tag}>")
                 i += 1
                 if depth <= 0:
                     break

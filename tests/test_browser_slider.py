@@ -249,3 +249,12 @@ def test_the_widget_fits_a_phone(browser, server, lang, scheme):  # noqa: F811
         assert not watched.errors and not watched.foreign, watched.errors + watched.foreign
     finally:
         watched.close()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_widget_stays_out_of_the_search_index(site, lang):
+    """Its words (labels, messages with their {gate} placeholder) are not page text to search for
+    (data-search-exclude on the widget's <section>; Material's search would index a div's rest)."""
+    index = (site / ("" if lang == "ja" else "en") / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "{gate}" not in index and "nn-slider" not in index
+    assert "02-perceptron/#decision-boundary" in index  # the section itself is indexed

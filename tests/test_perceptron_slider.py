@@ -24,7 +24,7 @@ class _Widget(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "div" and a.get("class") == "nn-slider":
+        if a.get("class") == "nn-slider":
             self.widgets += 1
         elif tag == "button" and "data-gate" in a:
             self.buttons.append(a)

@@ -3,7 +3,7 @@
 // shade the side where the perceptron outputs 1 and mark each input by its output, in the language of
 // the static figure 02-gate-lines (filled circle = 1, open square = 0), with a live truth table.
 //
-// The page's markup (<div class="nn-slider" hidden>) holds every word, in the page's language, and the
+// The page's markup (<section class="nn-slider" hidden>) holds every word, in the page's language, and the
 // presets' numbers (data-w1/-w2/-b of the buttons: tests/test_perceptron_slider.py compares them with
 // nnbook.GATE_PARAMS); this script holds none. It does nothing on pages without the widget, needs no
 // request (works from file://), and runs again after each page change of Material's instant navigation.
