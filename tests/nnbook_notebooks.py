@@ -13,6 +13,9 @@ page shows and the docs tests run. Conversion rules:
   quotes with their title in bold; heading IDs ``{ #id }`` become ``<a id>`` anchors; links to other pages
   point at the published site; a figure ``![..](../assets/figures/NAME.svg)`` becomes a code cell that
   draws it with ``nnbook.plot`` (so the figure is made by the package here too);
+- an interactive widget of the site (a raw HTML block ``<section class="nn-...">`` ... ``</section>`` (or a
+  ``div``) at the start of a line, such as chapter 2's slider) needs the site's script: it becomes a link to
+  it on the site;
 - a first code cell installs the package from the repository when, and only when, ``nnbook`` cannot be
   imported (Google Colab, a fresh local Jupyter), and a markdown cell before it shows the same command
   for a terminal; where nnbook is installed (the site's build, the tests) the cell does nothing and
@@ -66,6 +69,7 @@ BLOCK_OPEN = re.compile(r'^(?P<indent>[ \t]*)(?P<marker>!!!|\?\?\?\+?|===)\s*(?P
 FIGURE = re.compile(r"^\s*!\[(?P<alt>[^\]]*)\]\(\s*(?:\.\./)+assets/figures/(?P<name>[\w.-]+)\.svg\s*\)\s*(?:\{[^}]*\})?\s*$")
 LINK = re.compile(r"(?P<bang>!?)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
 TRACEBACK_LINE = "Traceback (most recent call last):"
+WIDGET_OPEN = re.compile(r'^<(?P<tag>div|section) class="nn-[\w-]+"')
 
 TEXT = {
     "ja": {
@@ -79,6 +83,8 @@ TEXT = {
         "figure": "# 本の図を nnbook.plot で描きます。",
         "display_only": "(表示だけのコードです。実行しません。)",
         "note": "メモ",
+        "widget": "本のサイトのこの節では、重みとバイアスをつまみで動かして、決定境界と真理値表が変わる様子を試せます:"
+        " [{title}]({url})",
     },
     "en": {
         "generated": "This notebook is generated from the book's page “[{title}]({url})”. "
@@ -90,6 +96,8 @@ TEXT = {
         "figure": "# The book's figure, drawn by nnbook.plot.",
         "display_only": "(Display only: this code is not meant to run.)",
         "note": "Note",
+        "widget": "On the book's site, this section lets you move the weights and the bias with sliders and watch the "
+        "decision boundary and the truth table change: [{title}]({url})",
     },
 }
 
@@ -223,6 +231,7 @@ def page_to_notebook(page: Path, lang: str, *, expander: SnippetExpander, s: Set
     title = next((m["text"] for line in lines if (m := HEADING.match(line)) and len(m["hashes"]) == 1), page.stem)
     page_url = _site_link(page.name, page, lang, s)
     title_done = False
+    section = ""  # the ID of the current heading (a widget's link points at its section)
 
     blocks: list[int] = []  # body indentation of the open admonitions / tabs
 
@@ -282,6 +291,16 @@ def page_to_notebook(page: Path, lang: str, *, expander: SnippetExpander, s: Set
             cells.text(depth_prefix().rstrip())
             i += 1
             continue
+        widget = WIDGET_OPEN.match(line)
+        if widget and not blocks:
+            depth, tag = 0, widget["tag"]
+            while i < len(lines):  # to the closing tag
+                depth += lines[i].count(f"<{tag}") - lines[i].count(f"</{tag}>")
+                i += 1
+                if depth <= 0:
+                    break
+            cells.text(t["widget"].format(title=title, url=page_url + (f"#{section}" if section else "")))
+            continue
         fig = FIGURE.match(line)
         if fig:
             cells.code(
@@ -293,6 +312,8 @@ def page_to_notebook(page: Path, lang: str, *, expander: SnippetExpander, s: Set
         h = HEADING.match(line)
         if h and not blocks and len(h["hashes"]) in (2, 3):
             cells.flush()
+        if h and h["id"]:
+            section = h["id"]
         if blocks:
             body = line[blocks[-1] :] if line.startswith(" " * blocks[-1]) else line.lstrip(" ")
         else:

@@ -9,7 +9,10 @@ For each pair docs/ja/X.md + docs/en/X.md:
   prefixes only (`checker_neutral`);
 - the same formulas: display formulas identical and in the same order, inline formulas identical as a
   collection (sentence order differs between the languages, so their order may too);
-- the same figures (image targets) in the same order.
+- the same figures (image targets) in the same order;
+- the same raw HTML (such as chapter 2's slider widget): the same elements with the same attributes in the
+  same order; only the text between the tags (and attributes meant to be read, such as ``aria-label``) is
+  in the page's language.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import io
 import re
 import tokenize
 from collections import Counter
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -129,6 +133,41 @@ def figures(text: str) -> list[str]:
     return IMAGE.findall(prose(text))
 
 
+# Attributes whose value is text for the reader, in the page's language.
+TRANSLATED_ATTRIBUTES = {"alt", "title", "aria-label", "aria-description", "placeholder"}
+TAG_NAME = re.compile(r"^[a-z][a-z0-9-]*$")  # not an autolink <https://...> or a comparison in prose
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+
+    def _tag(self, kind: str, tag: str, attrs) -> None:
+        if TAG_NAME.match(tag):
+            kept = " ".join(f"{k}={v!r}" if v is not None else k for k, v in attrs if k not in TRANSLATED_ATTRIBUTES)
+            self.tags.append(f"<{kind}{tag}{' ' if kept else ''}{kept}>")
+
+    def handle_starttag(self, tag, attrs):
+        self._tag("", tag, attrs)
+
+    def handle_startendtag(self, tag, attrs):
+        self._tag("", tag, attrs)
+
+    def handle_endtag(self, tag):
+        self._tag("/", tag, [])
+
+
+def html_tags(text: str) -> list[str]:
+    """The raw HTML tags of a page's prose (outside code and math), in order, with their attributes
+    (translated ones left out); the text between them is not compared."""
+    body = INLINE_MATH.sub("", DISPLAY_MATH.sub("", prose(text)))
+    parser = _Tags()
+    parser.feed(re.sub(r"<!--.*?-->", "", body, flags=re.S))
+    parser.close()
+    return parser.tags
+
+
 def read(lang: str, page: str) -> str:
     return (DOCS / lang / page).read_text(encoding="utf-8")
 
@@ -207,6 +246,15 @@ def test_twins_show_the_same_figures(page):
     assert figures(ja) == figures(en), f"docs/{{ja,en}}/{page}: figures differ\n ja {figures(ja)}\n en {figures(en)}"
 
 
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_twins_have_the_same_html(page):
+    ja, en = _pair(page)
+    tags_ja, tags_en = html_tags(ja), html_tags(en)
+    for k, (a, b) in enumerate(zip(tags_ja, tags_en)):
+        assert a == b, f"docs/{{ja,en}}/{page}: HTML tag {k + 1} differs (only the text may):\n ja {a}\n en {b}"
+    assert len(tags_ja) == len(tags_en), f"docs/{{ja,en}}/{page}: {len(tags_ja)} HTML tags in ja, {len(tags_en)} in en"
+
+
 # ---- the checks themselves catch what they should ----------------------------------------------
 
 
@@ -255,3 +303,13 @@ check("ReLU", MyReLU{lang})
     assert fewer != en and other != en
     plain = "```python\nprint(1)\n```\n\n```{.text .output}\n{}\n```\n"
     assert code_blocks(plain.replace("{}", "1")) != code_blocks(plain.replace("{}", "2"))  # other outputs: exact
+
+
+def test_html_may_differ_only_in_its_text():
+    ja = '<div class="w" hidden>\n<label>重み <var>w</var><input type="range" value="1" aria-label="重み"></label>\n</div>\n'
+    en = '<div class="w" hidden>\n<label>weight <var>w</var><input type="range" value="1" aria-label="weight"></label>\n</div>\n'
+    assert html_tags(ja) == html_tags(en) and len(html_tags(ja)) == 7
+    assert html_tags(ja) != html_tags(en.replace('value="1"', 'value="2"'))  # a number
+    assert html_tags(ja) != html_tags(en.replace("<var>w</var>", "w"))  # markup around a symbol
+    assert html_tags(ja) != html_tags(en.replace(" hidden", ""))
+    assert html_tags("a <https://example.com> link, $a<b$ and `<div>`\n") == []
