@@ -525,3 +525,40 @@ def test_88_characters_of_code_fit_on_a_line_at_1280_px(browser, server):
         assert fit["line"] <= fit["room"], fit
     finally:
         watched.close()
+
+
+# ---- notebook pages on phones (issue 17 point 5) ------------------------------------------------
+
+_NOTEBOOK_STATE = """() => {
+  document.querySelectorAll('article *').forEach(e => { e.style.contentVisibility = 'visible'; });
+  const shown = e => e.offsetWidth > 0 && getComputedStyle(e).display !== 'none';
+  const width = s => [...document.querySelectorAll(s)].filter(shown).map(e => Math.round(e.getBoundingClientRect().width));
+  return {pageWidth: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth,
+          column: Math.round(document.querySelector('.jupyter-wrapper').getBoundingClientRect().width),
+          prompts: [...document.querySelectorAll('.jp-InputPrompt, .jp-OutputPrompt')].filter(shown).length,
+          notebook: width('.jp-Notebook'), inputs: width('.jp-InputArea-editor'), outputs: width('.jp-OutputArea-output'),
+          figures: [...document.querySelectorAll('.jp-RenderedSVG img')].map(i => ({
+            shown: Math.round(i.getBoundingClientRect().width), natural: i.naturalWidth, filter: getComputedStyle(i).filter}))};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["/notebooks/10-backpropagation/", "/en/notebooks/10-backpropagation/"])
+def test_notebook_pages_use_the_whole_column_on_phones(browser, server, path, scheme):
+    """At 390 px no "In [n]:" prompt is shown, and cells, outputs and figures are as wide as the column
+    (the notebook was 32 px narrower, kept clear of the floating edit button)."""
+    watched = Watched(browser, server, color_scheme=scheme, **PHONE)
+    try:
+        page = watched.goto(path)
+        page.wait_for_function("[...document.images].every(i => i.complete)")
+        s = page.evaluate(_NOTEBOOK_STATE)
+        assert s["pageWidth"] <= s["viewport"], s
+        assert s["prompts"] == 0, s
+        assert s["figures"] and s["inputs"] and s["outputs"]
+        for name in ("notebook", "inputs", "outputs"):
+            assert all(w >= s["column"] - 1 for w in s[name]), (name, s[name], s["column"])
+        for f in s["figures"]:
+            assert f["shown"] >= min(s["column"], f["natural"]) - 1, (f, s["column"])
+            assert (f["filter"] not in ("", "none")) == (scheme == "dark"), f
+    finally:
+        watched.close()
