@@ -44,3 +44,133 @@ def test_a_link_to_a_missing_heading_id_fails_the_strict_build(tmp_path):
 def test_a_link_to_a_real_heading_id_passes(tmp_path):
     done = _build(tmp_path, "other.md#real-id")
     assert done.returncode == 0, done.stderr
+
+
+# ---- hooks/site_meta.py: URLs from extra.repository, descriptions, Open Graph, social cards, dates -------
+
+import importlib.util
+import re as _re
+from types import SimpleNamespace
+
+
+def _meta():
+    spec = importlib.util.spec_from_file_location("site_meta", ROOT / "hooks" / "site_meta.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _mkdocs_yml() -> dict:
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_IgnoreTags)
+
+
+def test_the_site_url_in_mkdocs_yml_is_the_one_the_repository_gives():
+    config = _mkdocs_yml()
+    urls = _meta().derived_urls(config["extra"]["repository"], config["extra"]["repository_branch"])
+    assert urls["site_url"] == config["site_url"]
+    assert "edit_uri" not in config  # derived, not written twice
+    assert all("link" not in s for s in config["extra"]["social"] if s["icon"] == "material/github")
+
+
+def test_a_fork_gets_its_own_urls(monkeypatch):
+    meta = _meta()
+    monkeypatch.setenv("NNBOOK_REPOSITORY", "https://github.com/Alice/my-book")
+    monkeypatch.delenv("NNBOOK_SITE_URL", raising=False)
+    config = SimpleNamespace(site_name="s", site_description="d", edit_uri=None, site_url="https://nnbook.github.io/nnbook/",
+                             extra={"repository": "https://github.com/nnbook/nnbook", "repository_branch": "main",
+                                    "social": [{"icon": "material/github", "name": "x"}]})
+    meta.on_config(config)
+    assert config.site_url == "https://alice.github.io/my-book/"
+    assert config.edit_uri == "https://github.com/Alice/my-book/edit/main/docs/"
+    assert config.extra["social"][0]["link"] == config.extra["repository"] == "https://github.com/Alice/my-book"
+    monkeypatch.setenv("NNBOOK_SITE_URL", "https://book.example/")
+    assert meta.on_config(config).site_url == "https://book.example/"
+    assert meta.derived_urls("https://github.com/alice/alice.github.io", "main")["site_url"] == "https://alice.github.io/"
+    with pytest.raises(ValueError):
+        meta.derived_urls("https://gitlab.com/a/b", "main")
+
+
+def test_the_description_is_the_first_paragraph_in_plain_text():
+    meta = _meta()
+    content = ('<h1>T</h1><p class="nnbook-notebook-links" title="t"><a href="x">Read</a></p>'
+               '<p>The <em>slope</em> is <span class="arithmatex">\\(w &amp; b\\)</span>.</p><p>Second.</p>')
+    assert meta.first_paragraph(content) == "The slope is w & b."
+    assert meta.first_paragraph("<p>この本は、\nNumPy だけで\n作ります。\nそして</p>") == "この本は、NumPy だけで作ります。そして"
+    long = "word " * 60
+    short = meta.shortened(long.strip(), 160)
+    assert len(short) <= 160 and short.endswith("word…")
+
+
+def test_open_graph_tags_name_the_page_and_an_absolute_card():
+    meta = _meta()
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="en/10-backpropagation.md"), title='Back"prop',
+                           meta={"description": "About <it>."}, canonical_url="https://o.github.io/r/en/10-backpropagation/")
+    config = SimpleNamespace(site_url="https://o.github.io/r/", site_name="Book", site_description="d")
+    tags = meta.meta_tags(page, config)
+    assert '<meta property="og:title" content="Back&quot;prop - Book">' in tags
+    assert '<meta property="og:description" content="About &lt;it&gt;.">' in tags
+    assert '<meta property="og:image" content="https://o.github.io/r/assets/social/card-en.png">' in tags
+    assert '<meta property="og:locale" content="en_US">' in tags and 'name="twitter:card" content="summary_large_image"' in tags
+    out = meta.on_post_page("<html><head><title>x</title></head><body></body></html>", page, config)
+    assert out.index('property="og:url"') < out.index("</head>")
+
+
+def test_the_social_card_is_a_1200_by_630_png_drawn_here(tmp_path):
+    from PIL import Image
+
+    meta = _meta()
+    path = tmp_path / "card.png"
+    meta.draw_card(path, "ゼロから作る全結合層", "全結合層をゼロから作りながら学ぶ本")
+    with Image.open(path) as image:
+        assert image.size == meta.CARD_SIZE
+        assert len(image.convert("RGB").getcolors(maxcolors=1 << 16) or range(3)) > 2  # not a blank rectangle
+
+
+def _git(cwd, *args):
+    env = {**os.environ, "GIT_AUTHOR_DATE": "2025-03-04T12:00:00", "GIT_COMMITTER_DATE": "2025-03-04T12:00:00",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org"}
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env)
+
+
+def test_the_last_updated_date_comes_from_git_and_not_from_a_shallow_clone(tmp_path):
+    meta = _meta()
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    (repo / "a.md").write_text("a\n")
+    _git(repo, "add", "a.md")
+    _git(repo, "commit", "-q", "-m", "a")
+    (repo / "b.md").write_text("b\n")
+    _git(repo, "add", "b.md")
+    subprocess.run(["git", "commit", "-q", "-m", "b"], cwd=repo, check=True, env={**os.environ, "GIT_AUTHOR_NAME": "t",
+                   "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+                   "GIT_COMMITTER_DATE": "2026-01-02T12:00:00"})
+    assert meta.last_updated(repo / "a.md", repo) == "2025-03-04"
+    assert meta.last_updated(repo / "b.md", repo) == "2026-01-02"
+    shallow = tmp_path / "shallow"
+    _git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow))
+    assert meta.last_updated(shallow / "a.md", shallow) == ""  # would be b's date: left out
+    assert meta.last_updated(tmp_path / "nowhere.md", tmp_path) == ""  # not a repository
+    assert meta._date_html("2026-01-02", "ja") == '<time datetime="2026-01-02">2026年1月2日</time>'
+    assert meta._date_html("2026-01-02", "en") == '<time datetime="2026-01-02">January 2, 2026</time>'
+
+
+def test_the_built_pages_carry_descriptions_open_graph_and_dates():
+    """The built site (NNBOOK_SITE_DIR, as the browser tests use it): every chapter page has its own
+    description, Open Graph tags with the card, and a date; the cards exist."""
+    site = os.environ.get("NNBOOK_SITE_DIR")
+    if not site:
+        pytest.skip("NNBOOK_SITE_DIR not set (a built site)")
+    site = Path(site)
+    descriptions, pages = set(), 0
+    for lang, prefix in (("ja", ""), ("en", "en/")):
+        assert (site / f"assets/social/card-{lang}.png").stat().st_size > 10_000
+        for path in (site / prefix).glob("[01a]*/index.html"):
+            page = path.read_text(encoding="utf-8")
+            description = _re.search(r'<meta name="description" content="([^"]+)"', page)[1]
+            descriptions.add(description)
+            pages += 1
+            assert f'assets/social/card-{lang}.png"' in page and 'property="og:url"' in page, path
+            assert _re.search(r'<time datetime="\d{4}-\d\d-\d\d">', page), path
+    assert pages >= 26 and len(descriptions) == pages  # one per page, not the site's description everywhere
