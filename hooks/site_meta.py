@@ -13,6 +13,18 @@
    PNG per language drawn at build time with matplotlib (the book's ``plot`` extra), in the system's
    fonts (Noto Sans CJK when installed; without a font for the title the card has the drawing only):
    no third-party service and no font download. Cached in ``.cache/social``.
+5. Instant navigation (``navigation.instant``) stays within a language. Material reads ``__config`` (the
+   search index of the page's language, hooks/search_scope.py) once, at a full page load, and
+   intercepts the links it finds in ``sitemap.xml`` next to ``__config.base``. The language switcher's
+   links get ``target="_self"`` (Material leaves links with a target to the browser), so changing the
+   language loads the page in full, and ``data-nnbook-root`` (the language's root, relative to the
+   page), from which assets/javascripts/language-switch.js points them at the current page's twin
+   after an instant navigation (Material keeps the header, switcher included, as it was); each other language gets ``<lang>/sitemap.xml`` with its own pages,
+   which Material fetches for its pages (the root one was a 404 for them). Under file:// Material
+   turns instant navigation off by itself. mkdocs-static-i18n warns that its switcher does not follow
+   instant navigation (that warning fails --strict); the script above makes it follow, and the feature
+   is taken out of the config while i18n reconfigures the theme (``on_config``) and put back before
+   the pages are built (``on_pre_build``).
 4. The page's last-updated date, from git: ``git log -1 --format=%cs -- FILE`` (a notebook page uses its
    chapter's file). Material shows ``page.meta.revision_date`` at the page's foot. In a shallow clone
    (CI checks out one commit by default) every file would get the last commit's date, so no date is
@@ -59,6 +71,10 @@ def derived_urls(repository: str, branch: str) -> dict:
 @event_priority(100)  # before mkdocs-static-i18n (-100) and Material read site_url and edit_uri
 def on_config(config):
     _defaults.update(site_name=config.site_name, site_description=config.site_description or "")
+    features = config.theme.get("features", [])
+    if "navigation.instant" in features:  # 5. back in on_pre_build, after i18n's on_config
+        features.remove("navigation.instant")
+        _defaults["instant"] = "yes"
     extra = config.extra
     repository = os.environ.get("NNBOOK_REPOSITORY") or extra.get("repository", "")
     urls = derived_urls(repository, extra.get("repository_branch") or "main")
@@ -148,10 +164,50 @@ def meta_tags(page, config) -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
-    return output.replace("</head>", meta_tags(page, config) + "</head>", 1)
+    if page.canonical_url and not page.file.src_uri.endswith(".ipynb"):
+        _pages.setdefault(_lang(page), set()).add(page.canonical_url)
+    return whole_page_switch(output.replace("</head>", meta_tags(page, config) + "</head>", 1), page)
+
+
+# 5. Instant navigation within a language.
+SWITCHER_LINK = re.compile(r'(<a href="[^"]*" hreflang="([^"]*)" class="md-select__link")>')
+
+
+def on_pre_build(config) -> None:
+    features = config.theme.get("features", [])
+    if _defaults.get("instant") and "navigation.instant" not in features:
+        features.append("navigation.instant")
+_pages: dict[str, set[str]] = {}  # canonical URLs of the pages built, per language
+
+
+def whole_page_switch(output: str, page=None) -> str:
+    if page is None:  # the 404 pages: their switchers already lead to the language homes
+        return SWITCHER_LINK.sub(r'\1 target="_self">', output)
+    up = "../" * page.url.count("/") or "./"  # from the page's folder to the site root
+
+    def root(match: re.Match) -> str:
+        path = up if match[2] == "ja" else f"{up}{match[2]}/"
+        return f'{match[1]} target="_self" data-nnbook-root="{path}">'
+
+    return SWITCHER_LINK.sub(root, output)
+
+
+def on_post_template(output: str, template_name: str, config) -> str:
+    return whole_page_switch(output) if template_name == "404.html" else output
+
+
+def language_sitemap(urls) -> str:
+    entries = "".join(f"    <url>\n        <loc>{html.escape(url)}</loc>\n    </url>\n" for url in sorted(urls))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n')
 
 
 def on_post_build(config) -> None:
+    for lang, urls in _pages.items():
+        if lang != "ja":
+            path = Path(config.site_dir) / lang / "sitemap.xml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(language_sitemap(urls), encoding="utf-8")
     for lang in LOCALES:
         name = _language_option(config, lang, "site_name") or _defaults.get("site_name") or config.site_name
         description = _language_option(config, lang, "site_description") or _defaults.get("site_description", "")

@@ -562,3 +562,59 @@ def test_notebook_pages_use_the_whole_column_on_phones(browser, server, path, sc
             assert (f["filter"] not in ("", "none")) == (scheme == "dark"), f
     finally:
         watched.close()
+
+
+# ---- instant navigation (issue 17 point 8) ------------------------------------------------------
+# Material intercepts only links listed in the sitemap, after giving the sitemap's URLs the page's
+# scheme and host name (not its port), so it acts only at a default port under site_url's path. The
+# site is served here at http://nnbook.test/nnbook/ from the built folder by Playwright's routing.
+
+def _serve_as_pages(context, site: Path, origin: str = "http://nnbook.test", prefix: str = "/nnbook/"):
+    import mimetypes
+
+    def handle(route):
+        path = urlsplit(route.request.url).path
+        if not route.request.url.startswith(origin) or not path.startswith(prefix):
+            return route.abort()
+        file = site / path[len(prefix):]
+        if file.is_dir():
+            file = file / "index.html"
+        if not file.is_file():
+            return route.fulfill(status=404, body="not found")
+        return route.fulfill(status=200, body=file.read_bytes(),
+                             content_type=mimetypes.guess_type(file.name)[0] or "application/octet-stream")
+
+    context.route("**/*", handle)
+    return origin + prefix
+
+
+def test_instant_navigation_stays_in_the_language_and_the_switcher_follows(browser, site):
+    context = browser.new_context()
+    base = _serve_as_pages(context, site)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("response", lambda r: r.status >= 400 and errors.append(f"HTTP {r.status}: {r.url}"))
+    try:
+        for start, next_path, twin in [("02-perceptron/", "03-xor-problem/", "en/03-xor-problem/"),
+                                       ("en/02-perceptron/", "en/03-xor-problem/", "03-xor-problem/")]:
+            page.goto(base + start, wait_until="networkidle")
+            page.evaluate("window.__nnbookLoaded = true")
+            page.click("a.md-footer__link--next")
+            page.wait_for_url(base + next_path)
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate("window.__nnbookLoaded === true"), f"{start}: the next page was loaded in full"
+            hrefs = page.eval_on_selector_all("a.md-select__link", "as => as.map(a => a.href)")
+            assert base + twin in hrefs, (start, hrefs)
+            # Changing the language loads the page in full: its search index is the other language's.
+            page.eval_on_selector(f'a.md-select__link[href="{base + twin}"]', "a => a.click()")
+            page.wait_for_url(base + twin)
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate("window.__nnbookLoaded === undefined"), f"{start}: the twin was not loaded in full"
+            links = search(page, "epoch")
+            english = twin.startswith("en/")
+            assert links and all(urlsplit(h).path.startswith("/nnbook/en/") == english for h in links), links[:5]
+        assert not errors, errors
+    finally:
+        context.close()

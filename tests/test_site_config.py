@@ -76,7 +76,7 @@ def test_a_fork_gets_its_own_urls(monkeypatch):
     meta = _meta()
     monkeypatch.setenv("NNBOOK_REPOSITORY", "https://github.com/Alice/my-book")
     monkeypatch.delenv("NNBOOK_SITE_URL", raising=False)
-    config = SimpleNamespace(site_name="s", site_description="d", edit_uri=None, site_url="https://nnbook.github.io/nnbook/",
+    config = SimpleNamespace(site_name="s", site_description="d", edit_uri=None, site_url="https://nnbook.github.io/nnbook/", theme={},
                              extra={"repository": "https://github.com/nnbook/nnbook", "repository_branch": "main",
                                     "social": [{"icon": "material/github", "name": "x"}]})
     meta.on_config(config)
@@ -103,7 +103,7 @@ def test_the_description_is_the_first_paragraph_in_plain_text():
 
 def test_open_graph_tags_name_the_page_and_an_absolute_card():
     meta = _meta()
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="en/10-backpropagation.md"), title='Back"prop',
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="en/10-backpropagation.md"), title='Back"prop', url="en/10-backpropagation/",
                            meta={"description": "About <it>."}, canonical_url="https://o.github.io/r/en/10-backpropagation/")
     config = SimpleNamespace(site_url="https://o.github.io/r/", site_name="Book", site_description="d")
     tags = meta.meta_tags(page, config)
@@ -174,3 +174,29 @@ def test_the_built_pages_carry_descriptions_open_graph_and_dates():
             assert f'assets/social/card-{lang}.png"' in page and 'property="og:url"' in page, path
             assert _re.search(r'<time datetime="\d{4}-\d\d-\d\d">', page), path
     assert pages >= 26 and len(descriptions) == pages  # one per page, not the site's description everywhere
+
+
+def test_the_switcher_leaves_instant_navigation_and_knows_each_language_root():
+    meta = _meta()
+    switcher = ('<a href="../en/10-backpropagation/" hreflang="en" class="md-select__link">'
+                '<a href="./" hreflang="ja" class="md-select__link">')
+    page = SimpleNamespace(url="10-backpropagation/", file=SimpleNamespace(src_uri="ja/10-backpropagation.md"))
+    out = meta.whole_page_switch(switcher, page)
+    assert 'hreflang="en" class="md-select__link" target="_self" data-nnbook-root="../en/">' in out
+    assert 'hreflang="ja" class="md-select__link" target="_self" data-nnbook-root="../">' in out
+    page = SimpleNamespace(url="en/10-backpropagation.html", file=SimpleNamespace(src_uri="en/10-backpropagation.md"))
+    assert 'data-nnbook-root="../en/"' in meta.whole_page_switch(switcher, page)  # offline layout
+    sitemap = meta.language_sitemap({"https://o.github.io/r/en/b/", "https://o.github.io/r/en/"})
+    assert sitemap.index("<loc>https://o.github.io/r/en/</loc>") < sitemap.index("<loc>https://o.github.io/r/en/b/</loc>")
+
+
+def test_instant_navigation_is_on_and_kept_out_of_i18n_s_reconfiguration():
+    meta = _meta()
+    assert "navigation.instant" in _mkdocs_yml()["theme"]["features"]
+    config = SimpleNamespace(site_name="s", site_description="d", edit_uri=None, site_url=None,
+                             theme={"features": ["navigation.instant", "toc.follow"]},
+                             extra={"repository": "https://github.com/nnbook/nnbook"})
+    meta.on_config(config)
+    assert config.theme["features"] == ["toc.follow"]  # i18n's on_config (-100) then sees no instant
+    meta.on_pre_build(config)
+    assert config.theme["features"] == ["toc.follow", "navigation.instant"]
