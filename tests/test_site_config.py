@@ -200,3 +200,21 @@ def test_instant_navigation_is_on_and_kept_out_of_i18n_s_reconfiguration():
     assert config.theme["features"] == ["toc.follow"]  # i18n's on_config (-100) then sees no instant
     meta.on_pre_build(config)
     assert config.theme["features"] == ["toc.follow", "navigation.instant"]
+
+
+def test_figures_get_the_size_of_their_svg():
+    spec = importlib.util.spec_from_file_location("figure_sizes", ROOT / "hooks" / "figure_sizes.py")
+    sizes = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sizes)
+    html = ('<picture><source media="(max-width: 37.5em)" srcset="../assets/figures/a.narrow.svg">'
+            '<img alt="A" src="../assets/figures/a.svg" /></picture><img src="../assets/figures/gone.svg">')
+    svgs = {"a": '<svg width="683.6375pt" height="262.38pt">', "a.narrow": '<svg x="1" width="300pt" height="600pt">'}
+    out = sizes.sized(html, svgs.get)
+    assert 'srcset="../assets/figures/a.narrow.svg" width="400" height="800">' in out
+    assert '<img alt="A" src="../assets/figures/a.svg" width="912" height="350" />' in out
+    assert '<img src="../assets/figures/gone.svg">' in out  # no SVG found: left alone
+    site = os.environ.get("NNBOOK_SITE_DIR")
+    if site:  # the built site: no figure without its size
+        for path in Path(site).glob("**/index.html"):
+            for tag in _re.findall(r"<(?:img|source)\b[^>]*assets/figures/[^>]*>", path.read_text(encoding="utf-8")):
+                assert "width=" in tag and "height=" in tag, (path, tag)
