@@ -218,3 +218,26 @@ def test_figures_get_the_size_of_their_svg():
         for path in Path(site).glob("**/index.html"):
             for tag in _re.findall(r"<(?:img|source)\b[^>]*assets/figures/[^>]*>", path.read_text(encoding="utf-8")):
                 assert "width=" in tag and "height=" in tag, (path, tag)
+
+
+def test_unused_assets_go_and_the_search_languages_stay(tmp_path):
+    spec = importlib.util.spec_from_file_location("unused_assets", ROOT / "hooks" / "unused_assets.py")
+    unused = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(unused)
+    js = tmp_path / "assets" / "javascripts"
+    (js / "lunr" / "min").mkdir(parents=True)
+    (js / "bundle.ab12.min.js").write_text("code();\n//# sourceMappingURL=bundle.ab12.min.js.map\n")
+    (js / "bundle.ab12.min.js.map").write_text("{}")
+    for name in ["min/lunr.ja.min.js", "min/lunr.th.min.js", "min/lunr.multi.min.js", "min/lunr.stemmer.support.min.js",
+                 "tinyseg.js", "wordcut.js"]:
+        (js / "lunr" / name).write_text("x")
+    removed = {p.relative_to(tmp_path).as_posix() for p in unused.trim(tmp_path, ["ja", "en"])}
+    assert removed == {"assets/javascripts/bundle.ab12.min.js.map", "assets/javascripts/lunr/min/lunr.th.min.js",
+                       "assets/javascripts/lunr/wordcut.js"}
+    assert (js / "bundle.ab12.min.js").read_text() == "code();"
+    offline = SimpleNamespace(config={"enabled": False})
+    config = SimpleNamespace(plugins={"offline": offline}, extra={"polyfills": ["shim.js"]})
+    assert unused.on_config(config).extra["polyfills"] == []
+    offline.config["enabled"] = True
+    config.extra["polyfills"] = ["shim.js"]
+    assert unused.on_config(config).extra["polyfills"] == ["shim.js"]
