@@ -68,6 +68,14 @@ def derived_urls(repository: str, branch: str) -> dict:
             "site_url": site_url}
 
 
+_serving = False
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
+
+
 @event_priority(100)  # before mkdocs-static-i18n (-100) and Material read site_url and edit_uri
 def on_config(config):
     _defaults.update(site_name=config.site_name, site_description=config.site_description or "")
@@ -80,7 +88,8 @@ def on_config(config):
     urls = derived_urls(repository, extra.get("repository_branch") or "main")
     extra["repository"] = urls["repository"]
     config.edit_uri = urls["edit_uri"]
-    config.site_url = os.environ.get("NNBOOK_SITE_URL") or urls["site_url"]
+    if not _serving:  # mkdocs serve has set site_url to its own address (live reload, instant navigation)
+        config.site_url = os.environ.get("NNBOOK_SITE_URL") or urls["site_url"]
     for link in extra.get("social") or []:
         if link.get("icon") == "material/github":
             link["link"] = urls["repository"]

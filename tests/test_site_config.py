@@ -241,3 +241,14 @@ def test_unused_assets_go_and_the_search_languages_stay(tmp_path):
     offline.config["enabled"] = True
     config.extra["polyfills"] = ["shim.js"]
     assert unused.on_config(config).extra["polyfills"] == ["shim.js"]
+
+
+def test_mkdocs_serve_keeps_its_own_site_url(monkeypatch):
+    meta = _meta()
+    monkeypatch.delenv("NNBOOK_REPOSITORY", raising=False)
+    meta.on_startup("serve", False)
+    config = SimpleNamespace(site_name="s", site_description="d", edit_uri=None, site_url="http://127.0.0.1:8000/nnbook/",
+                             theme={}, extra={"repository": "https://github.com/nnbook/nnbook"})
+    assert meta.on_config(config).site_url == "http://127.0.0.1:8000/nnbook/"
+    meta.on_startup("build", False)
+    assert meta.on_config(config).site_url == "https://nnbook.github.io/nnbook/"
