@@ -79,16 +79,19 @@ class _PagesLike(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def run_lighthouse(lighthouse: str, url: str, preset: str, out: Path) -> dict:
+def run_lighthouse(lighthouse: str, url: str, preset: str, out: Path, categories: str = "performance,accessibility") -> dict:
     command = [
         lighthouse, url, "--quiet", "--output=json", f"--output-path={out}",
-        "--only-categories=performance,accessibility", f"--chrome-flags={CHROME_FLAGS}",
+        f"--only-categories={categories}", f"--chrome-flags={CHROME_FLAGS}",
     ]
     if preset == "desktop":
         command.append("--preset=desktop")
     subprocess.run(command, check=True, env={"CHROME_PATH": "/usr/bin/chromium", "PATH": "/usr/bin:/bin"}, timeout=300)
     report = json.loads(out.read_text(encoding="utf-8"))
     audits = report["audits"]
+    if "performance" not in report["categories"]:
+        return {"accessibility": round(100 * report["categories"]["accessibility"]["score"]),
+                "failed": failed_audits(report)}
     return {
         "performance": round(100 * report["categories"]["performance"]["score"]),
         "accessibility": round(100 * report["categories"]["accessibility"]["score"]),
@@ -100,6 +103,18 @@ def run_lighthouse(lighthouse: str, url: str, preset: str, out: Path) -> dict:
     }
 
 
+def failed_audits(report: dict) -> list[str]:
+    """The accessibility audits that failed, each with the first few elements Lighthouse names."""
+    out = []
+    for ref in report["categories"]["accessibility"]["auditRefs"]:
+        audit = report["audits"][ref["id"]]
+        if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
+            items = (audit.get("details") or {}).get("items") or []
+            nodes = [(item.get("node") or {}).get("snippet", "")[:100] for item in items[:3]]
+            out.append(f"{ref['id']} ({len(items)}): " + " | ".join(nodes))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--site", required=True, type=Path, action="append",
@@ -108,6 +123,8 @@ def main() -> None:
     parser.add_argument("--page", action="append", help=f"a page path (repeatable; default {PAGES})")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--preset", choices=["mobile", "desktop"], default="mobile")
+    parser.add_argument("--accessibility-only", action="store_true",
+                        help="only the accessibility category (fast); prints the failed audits")
     parser.add_argument("--json", type=Path, help="also write every run to this file")
     parser.add_argument("--reports", type=Path, help="keep Lighthouse's JSON reports in this folder")
     args = parser.parse_args()
@@ -130,13 +147,23 @@ def main() -> None:
                 for k, (site, origin) in enumerate(origins.items()):
                     for page in args.page or PAGES:
                         name = f"{args.preset}-site{k}-{page.strip('/').replace('/', '-') or 'home'}-{run + 1}.json"
-                        scores = run_lighthouse(args.lighthouse, origin + page, args.preset, reports / name)
+                        categories = "accessibility" if args.accessibility_only else "performance,accessibility"
+                        scores = run_lighthouse(args.lighthouse, origin + page, args.preset, reports / name, categories)
                         results.setdefault((site, page), []).append(scores)
                         print(f"run {run + 1} {site} {page}: {scores}", flush=True)
     finally:
         for httpd in servers:
             httpd.shutdown()
             httpd.server_close()
+    if args.accessibility_only:
+        print(f"\n{args.preset}, accessibility, median of {args.runs} run(s)")
+        print("| site | page | a11y (runs) | a11y | failed audits (last run) |")
+        print("|---|---|---|---|---|")
+        for (site, page), runs in results.items():
+            med = statistics.median(r["accessibility"] for r in runs)
+            failed = "; ".join(a.split(" (")[0] for a in runs[-1]["failed"]) or "none"
+            print(f"| {site} | {page} | {', '.join(str(r['accessibility']) for r in runs)} | {med:g} | {failed} |")
+        return
     print(f"\n{args.preset}, median of {args.runs} run(s)")
     print("| site | page | perf (runs) | perf | a11y | FCP ms | LCP ms | TBT ms | DOM | KiB |")
     print("|---|---|---|---|---|---|---|---|---|---|")

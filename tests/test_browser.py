@@ -527,3 +527,96 @@ def test_88_characters_of_code_fit_on_a_line_at_1280_px(browser, server):
         assert fit["line"] <= fit["room"], fit
     finally:
         watched.close()
+
+
+# ---- notebook pages on phones (issue 17 point 5) ------------------------------------------------
+
+_NOTEBOOK_STATE = """() => {
+  document.querySelectorAll('article *').forEach(e => { e.style.contentVisibility = 'visible'; });
+  const shown = e => e.offsetWidth > 0 && getComputedStyle(e).display !== 'none';
+  const width = s => [...document.querySelectorAll(s)].filter(shown).map(e => Math.round(e.getBoundingClientRect().width));
+  return {pageWidth: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth,
+          column: Math.round(document.querySelector('.jupyter-wrapper').getBoundingClientRect().width),
+          prompts: [...document.querySelectorAll('.jp-InputPrompt, .jp-OutputPrompt')].filter(shown).length,
+          notebook: width('.jp-Notebook'), inputs: width('.jp-InputArea-editor'), outputs: width('.jp-OutputArea-output'),
+          figures: [...document.querySelectorAll('.jp-RenderedSVG img')].map(i => ({
+            shown: Math.round(i.getBoundingClientRect().width), natural: i.naturalWidth, filter: getComputedStyle(i).filter}))};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["/notebooks/10-backpropagation/", "/en/notebooks/10-backpropagation/"])
+def test_notebook_pages_use_the_whole_column_on_phones(browser, server, path, scheme):
+    """At 390 px no "In [n]:" prompt is shown, and cells, outputs and figures are as wide as the column
+    (the notebook was 32 px narrower, kept clear of the floating edit button)."""
+    watched = Watched(browser, server, color_scheme=scheme, **PHONE)
+    try:
+        page = watched.goto(path)
+        page.wait_for_function("[...document.images].every(i => i.complete)")
+        s = page.evaluate(_NOTEBOOK_STATE)
+        assert s["pageWidth"] <= s["viewport"], s
+        assert s["prompts"] == 0, s
+        assert s["figures"] and s["inputs"] and s["outputs"]
+        for name in ("notebook", "inputs", "outputs"):
+            assert all(w >= s["column"] - 1 for w in s[name]), (name, s[name], s["column"])
+        for f in s["figures"]:
+            assert f["shown"] >= min(s["column"], f["natural"]) - 1, (f, s["column"])
+            assert (f["filter"] not in ("", "none")) == (scheme == "dark"), f
+    finally:
+        watched.close()
+
+
+# ---- instant navigation (issue 17 point 8) ------------------------------------------------------
+# Material intercepts only links listed in the sitemap, after giving the sitemap's URLs the page's
+# scheme and host name (not its port), so it acts only at a default port under site_url's path. The
+# site is served here at http://nnbook.test/nnbook/ from the built folder by Playwright's routing.
+
+def _serve_as_pages(context, site: Path, origin: str = "http://nnbook.test", prefix: str = "/nnbook/"):
+    import mimetypes
+
+    def handle(route):
+        path = urlsplit(route.request.url).path
+        if not route.request.url.startswith(origin) or not path.startswith(prefix):
+            return route.abort()
+        file = site / path[len(prefix):]
+        if file.is_dir():
+            file = file / "index.html"
+        if not file.is_file():
+            return route.fulfill(status=404, body="not found")
+        return route.fulfill(status=200, body=file.read_bytes(),
+                             content_type=mimetypes.guess_type(file.name)[0] or "application/octet-stream")
+
+    context.route("**/*", handle)
+    return origin + prefix
+
+
+def test_instant_navigation_stays_in_the_language_and_the_switcher_follows(browser, site):
+    context = browser.new_context()
+    base = _serve_as_pages(context, site)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("response", lambda r: r.status >= 400 and errors.append(f"HTTP {r.status}: {r.url}"))
+    try:
+        for start, next_path, twin in [("02-perceptron/", "03-xor-problem/", "en/03-xor-problem/"),
+                                       ("en/02-perceptron/", "en/03-xor-problem/", "03-xor-problem/")]:
+            page.goto(base + start, wait_until="networkidle")
+            page.evaluate("window.__nnbookLoaded = true")
+            page.click("a.md-footer__link--next")
+            page.wait_for_url(base + next_path)
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate("window.__nnbookLoaded === true"), f"{start}: the next page was loaded in full"
+            hrefs = page.eval_on_selector_all("a.md-select__link", "as => as.map(a => a.href)")
+            assert base + twin in hrefs, (start, hrefs)
+            # Changing the language loads the page in full: its search index is the other language's.
+            page.eval_on_selector(f'a.md-select__link[href="{base + twin}"]', "a => a.click()")
+            page.wait_for_url(base + twin)
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate("window.__nnbookLoaded === undefined"), f"{start}: the twin was not loaded in full"
+            links = search(page, "epoch")
+            english = twin.startswith("en/")
+            assert links and all(urlsplit(h).path.startswith("/nnbook/en/") == english for h in links), links[:5]
+        assert not errors, errors
+    finally:
+        context.close()

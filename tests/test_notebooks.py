@@ -281,3 +281,16 @@ def test_download_link_points_at_the_copied_ipynb_in_the_offline_build(site):
     # include_source writes en/notebooks/02-perceptron.ipynb next to en/notebooks/02-perceptron.html
     assert '<a href="notebooks/02-perceptron.ipynb" download>' in links
     assert ".html02-perceptron" not in links
+
+
+def test_shared_css_keeps_only_the_custom_properties_a_kept_rule_reads():
+    hook = _hook()
+    css = (":root{--used: red; --unused: blue; --chain: var(--leaf); --leaf: 1px; --orphan: var(--leaf2)}"
+           "@media (max-width: 10px){.a{--in-media: 0; color: var(--used)}}"
+           ".b{border: var(--chain) solid; content: \"a;b\"}@font-face{font-family: x; --odd: 1}")
+    out = hook.prune_custom_properties(css, keep=frozenset({"--kept"}))
+    assert "--used: red" in out and "--chain: var(--leaf)" in out and "--leaf: 1px" in out
+    assert "--unused" not in out and "--orphan" not in out and "--leaf2" not in out and "--in-media" not in out
+    assert 'content: "a;b"' in out and "@font-face{font-family: x; --odd: 1}" in out  # at-rules left alone
+    assert "@media (max-width: 10px){.a{ color: var(--used)}}" in out
+    assert "--x: 1" in hook.prune_custom_properties(".a{--x: 1}", keep=frozenset({"--x"}))
