@@ -210,7 +210,10 @@
 
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
     window.document$.subscribe(initAll);  // Material: every page load, instant navigation included
-  } else if (document.readyState === "loading") {
+  }
+  // Also on the first load by itself (init runs once per widget): from file:// Material's own script
+  // can stop before document$ emits, and the widget must still work there.
+  if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", initAll);
   } else {
     initAll();
