@@ -40,8 +40,22 @@ def sized(html: str, svg_of) -> str:
     return FIGURE.sub(add, html)
 
 
+_files: dict = {"files": None}
+
+
+def on_env(env, config, files):
+    # Pages are sized once every figure exists: hooks/figures.py draws them while the pages render and
+    # collects them in its on_env, so the size is read when each page is written (on_post_page).
+    _files["files"] = files
+    return env
+
+
 @event_priority(-10)  # after hooks/figures.py has put the phone figures in <picture>
-def on_page_content(html: str, page, config, files) -> str:
+def on_post_page(output: str, page, config) -> str:
+    files = _files["files"]
+    if files is None:
+        return output
+
     def svg_of(name: str):
         file = files.get_file_from_path(f"assets/figures/{name}.svg")
         if file is None:
@@ -51,4 +65,4 @@ def on_page_content(html: str, page, config, files) -> str:
         except (OSError, ValueError):
             return None
 
-    return sized(html, svg_of)
+    return sized(output, svg_of)
