@@ -360,7 +360,7 @@ def _in_a_network(c: _Checker, yours: type, x: np.ndarray, W: np.ndarray, b: np.
     except (TypeError, ValueError) as err:
         if "but no d" in str(err):
             c.fail(f"Network([Affine(W, b)]) refused your layer: {err}. A Network looks for dW and db as soon as "
-                   f"it is built, before any backward has run.",
+                   f"it is built, before any backward has run: write self.dW, self.db = None, None in __init__.",
                    "Network([Affine(W, b)]) があなたのレイヤーを受け付けませんでした。Network は作った時点で、"
                    "backward を呼ぶ前から dW と db を探します。__init__ で self.dW, self.db = None, None と"
                    "書いてください。")
