@@ -154,6 +154,13 @@ def _meddle_with_velocity(epoch, opt):
         opt.velocity["0.W"] = opt.velocity["0.W"].astype(np.float64)  # another dtype: the listing's rules apply
     if epoch == 7:
         del opt.velocity["2.b"]  # starts again from 0
+    if epoch == 9:  # a view into another array: a velocity array the update must not reuse
+        opt.velocity["0.W"] = np.concatenate([opt.velocity["0.W"].astype(np.float32)] * 2, axis=1)[:, :5]
+        _BACKING.append(opt.velocity["0.W"].base)
+        _BACKING.append(_BACKING[-1].copy())
+
+
+_BACKING = []
 
 
 @pytest.mark.parametrize("buffered", [1, 4096])  # every parameter into the optimizer's buffers, or none here
@@ -170,6 +177,9 @@ def test_fast_update_gives_bitwise_the_same_float32_training(callback, buffered,
     for name in opt_slow.velocity:
         assert opt_fast.velocity[name].dtype == opt_slow.velocity[name].dtype
         assert np.array_equal(opt_fast.velocity[name], opt_slow.velocity[name])
+    for backing, copy in zip(_BACKING[::2], _BACKING[1::2]):
+        assert np.array_equal(backing, copy)  # an array the velocity was a view of is never written
+    _BACKING.clear()
 
 
 def test_velocity_arrays_handed_out_are_never_changed_later(monkeypatch):
