@@ -64,7 +64,9 @@ def test_nan_appearing_mid_training_raises_the_checked_error():
     assert "epoch 6" in fast and "layers[2] (Affine)" in fast
 
 
-def test_overflow_in_a_later_step_leaves_parameters_untouched():
+@pytest.mark.parametrize("buffered", [1, 4096])  # the fast update through its own buffers, or not
+def test_overflow_in_a_later_step_leaves_parameters_untouched(buffered, monkeypatch):
+    monkeypatch.setattr(checks, "_BUFFERED_SIZE", buffered)
     for fast in (True, False):
         old, checks.FAST_TRAINING = checks.FAST_TRAINING, fast
         try:
@@ -78,11 +80,14 @@ def test_overflow_in_a_later_step_leaves_parameters_untouched():
                 if epoch == 5:
                     opt.lr = 1e308  # the next update overflows
                     saved.update({name: value.copy() for name, value, _ in net.parameters()})
+                    saved.update({"v " + name: v.copy() for name, v in opt.velocity.items()})
 
             with pytest.raises(FloatingPointError, match=r"epoch 6: .*no parameter was changed") as info:
                 train(net, MSELoss(), opt, X, T, epochs=20, callback=callback)
             for name, value, _ in net.parameters():
                 assert np.array_equal(value, saved[name]), name
+            for name, v in opt.velocity.items():  # and no velocity either
+                assert np.array_equal(v, saved["v " + name]), name
             if fast:
                 fast_message = str(info.value)
             else:
@@ -127,3 +132,60 @@ def test_callback_runs_with_the_callers_numpy_error_settings():
         train(make_mlp([2, 4, 1]), BCELoss(), SGD(0.5), X, T, epochs=3, callback=lambda e, l: seen.append(np.geterr()["over"]))
     assert seen == ["raise"] * 3
     assert nnbook.train is train
+
+
+def _float32_run(fast, callback=None):
+    old, checks.FAST_TRAINING = checks.FAST_TRAINING, fast
+    try:
+        rng = np.random.default_rng(1)
+        X = rng.standard_normal((16, 6)).astype(np.float32)
+        t = rng.integers(0, 3, size=16)
+        net = make_mlp([6, 5, 3], activation="relu", output="identity", rng=2, dtype=np.float32)
+        opt = SGD(0.1, momentum=0.9)
+        history = train(net, nnbook.SoftmaxCrossEntropyLoss(), opt, X, t, epochs=12,
+                        callback=None if callback is None else lambda e, l: callback(e, opt))
+        return history.losses, [value.copy() for _, value, _ in net.parameters()], opt
+    finally:
+        checks.FAST_TRAINING = old
+
+
+def _meddle_with_velocity(epoch, opt):
+    if epoch == 4:
+        opt.velocity["0.W"] = opt.velocity["0.W"].astype(np.float64)  # another dtype: the listing's rules apply
+    if epoch == 7:
+        del opt.velocity["2.b"]  # starts again from 0
+    if epoch == 9:  # a view into another array: a velocity array the update must not reuse
+        opt.velocity["0.W"] = np.concatenate([opt.velocity["0.W"].astype(np.float32)] * 2, axis=1)[:, :5]
+        _BACKING.append(opt.velocity["0.W"].base)
+        _BACKING.append(_BACKING[-1].copy())
+
+
+_BACKING = []
+
+
+@pytest.mark.parametrize("buffered", [1, 4096])  # every parameter into the optimizer's buffers, or none here
+@pytest.mark.parametrize("callback", [None, _meddle_with_velocity])
+def test_fast_update_gives_bitwise_the_same_float32_training(callback, buffered, monkeypatch):
+    # the fast update writes large parameters through buffers of its own; the numbers must be those of
+    # SGD.step, bit for bit
+    monkeypatch.setattr(checks, "_BUFFERED_SIZE", buffered)
+    losses_fast, p_fast, opt_fast = _float32_run(True, callback)
+    losses_slow, p_slow, opt_slow = _float32_run(False, callback)
+    assert losses_fast == losses_slow
+    for a, b in zip(p_fast, p_slow):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+    for name in opt_slow.velocity:
+        assert opt_fast.velocity[name].dtype == opt_slow.velocity[name].dtype
+        assert np.array_equal(opt_fast.velocity[name], opt_slow.velocity[name])
+    for backing, copy in zip(_BACKING[::2], _BACKING[1::2]):
+        assert np.array_equal(backing, copy)  # an array the velocity was a view of is never written
+    _BACKING.clear()
+
+
+def test_velocity_arrays_handed_out_are_never_changed_later(monkeypatch):
+    # as in the listing, each step makes a new velocity array: one kept by the caller stays as it was
+    monkeypatch.setattr(checks, "_BUFFERED_SIZE", 1)
+    kept = []
+    _float32_run(True, lambda epoch, opt: kept.append((opt.velocity["0.W"], opt.velocity["0.W"].copy())))
+    for v, copy in kept:
+        assert np.array_equal(v, copy)

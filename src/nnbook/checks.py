@@ -682,6 +682,8 @@ def _check_training_args(network: Any, loss: Any, optimizer: Any, X: Any, T: Any
 #: False turns train's fast path off (every step fully checked); the tests compare both.
 FAST_TRAINING = True
 _sum = np.add.reduce  # what ndarray.sum() calls, without its Python wrapper (the fast path's checks)
+_multiply, _subtract = np.multiply, np.subtract
+_BUFFERED_SIZE = 4096  # parameters with at least this many numbers get the optimizer's own buffer
 
 
 class _FastTraining:
@@ -734,6 +736,7 @@ class _FastTraining:
         self.fast = False  # True once a fully checked step has passed
         self.checked_step = False  # this step runs fully checked
         self.owned: list[np.ndarray] = []
+        self.new_values: list[np.ndarray] = []  # the optimizer's buffers for the new parameter values
         self.x = self.t = None
         self.network, self.loss, self.optimizer = _FastNetwork(self), _FastLoss(self), _FastOptimizer(self)
 
@@ -852,18 +855,30 @@ class _FastOptimizer:
             opt.step(parameters)
             if not run.fast:
                 run.fast, run.owned = True, [value for _, value, _ in parameters]
+                # buffers for large arrays only: for a few numbers, out= costs more than a new array
+                run.new_values = [np.empty_like(value) if value.size >= _BUFFERED_SIZE else None for value in run.owned]
             return
-        # SGD's update (nnbook/optim.py), computed before anything is written: all or nothing
+        # SGD's update (nnbook/optim.py), computed before anything is written: all or nothing.
+        # The same operations in the same order, so the same bits, with fewer temporaries for a large
+        # parameter: the new velocity is one fresh array (as in the listing), and the new value is
+        # computed into a buffer of this run's own (allocated at the first fast step), then copied.
         lr, momentum, velocity = opt.lr, opt.momentum, opt.velocity
         updates = []
         total = 0.0
         if len(parameters) != len(run.owned):
             return run.replay()
-        for (name, value, grad), owned in zip(parameters, run.owned):
+        for (name, value, grad), owned, new in zip(parameters, run.owned, run.new_values):
             if value is not owned or not isinstance(grad, np.ndarray) or grad.shape != value.shape:
                 return run.replay()  # replaced by a callback: the checked step says what is wrong
-            v = momentum * velocity.get(name, 0.0) + grad
-            new = value - lr * v
+            v = velocity.get(name, 0.0)
+            if new is not None and type(v) is np.ndarray and v.dtype == grad.dtype == value.dtype and v.shape == value.shape:
+                v = _multiply(v, momentum)  # momentum * v + grad
+                v += grad
+                _multiply(v, lr, out=new)  # value - lr * v
+                _subtract(value, new, out=new)
+            else:  # the listing's own expressions (small arrays, or a velocity changed by a callback)
+                v = momentum * v + grad
+                new = value - lr * v
             total += _sum(new, axis=None)
             updates.append((name, value, v, new))
         if not math.isfinite(total):
