@@ -276,3 +276,28 @@ def test_planted_notation_violations_are_caught() -> None:
             "`\\boldsymbol{x}` はコードの中です。$\\sum_{j=0}^{C-1} p_j = 1$、$\\sum_{i=1}^{n}$ です。\n")
     assert names(check_notation(text)) == [("bold-vector", "\\boldsymbol"), ("class-index", "\\sum_{j=1}^{C}")]
     assert [v.line for v in check_notation(text)] == [1, 4]
+
+
+# --- no page imports names only for type hints (issue 11: a listing runs after `import numpy as np`) ----
+
+TYPE_HINT_IMPORT = re.compile(r"^\s*(?:from\s+(?:typing|numpy\.typing|collections\.abc)\s+import|import\s+typing)\b", re.M)
+
+
+def type_hint_imports(text: str) -> list[int]:
+    """Line numbers of imports, inside the page's Python blocks, that only type hints would need."""
+    lines = []
+    for block in re.finditer(r"^```(?:python|pycon)[^\n]*\n(.*?)^```", text, re.M | re.S):
+        for hit in TYPE_HINT_IMPORT.finditer(block.group(1)):
+            lines.append(text.count("\n", 0, block.start(1) + hit.start()) + 1)
+    return lines
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_page_imports_for_type_hints(page: str) -> None:
+    lines = type_hint_imports((DOCS / page).read_text(encoding="utf-8"))
+    assert not lines, f"{page}: a code block imports for type hints at line(s) {lines}; the listings need none"
+
+
+def test_planted_type_hint_import_is_caught() -> None:
+    text = "Text.\n\n```python\nfrom typing import Any\n\nimport numpy as np\nfrom numpy.typing import ArrayLike\n```\n\n`from typing import Any` in prose is fine.\n"
+    assert type_hint_imports(text) == [4, 7]

@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike
 
 from nnbook._checks import real_input
 from nnbook.checks import checked_call
-from nnbook.losses import BCELoss, MSELoss
+from nnbook.losses import BCELoss, BCEWithLogitsLoss, MSELoss, SoftmaxCrossEntropyLoss
 from nnbook.network import Network
 
 __all__ = ["numerical_gradient", "check_gradients", "GradientReport", "relative_error"]
@@ -99,7 +99,11 @@ class GradientReport:
 
 # --8<-- [start:check-gradients]
 def check_gradients(
-    network: Network, loss: MSELoss | BCELoss, X: ArrayLike, T: ArrayLike, eps: float = 1e-5
+    network: Network,
+    loss: MSELoss | BCELoss | BCEWithLogitsLoss | SoftmaxCrossEntropyLoss,
+    X: ArrayLike,
+    T: ArrayLike,
+    eps: float = 1e-5,
 ) -> GradientReport:
     """Compare the network's backpropagated gradients with numerical ones.
 
