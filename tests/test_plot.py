@@ -119,8 +119,8 @@ def test_the_error_history_labels_its_axes():
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("epoch", "errors")
 
 
-@pytest.mark.parametrize("name", ["02-gate-lines", "03-xor-wall", "04-hidden-space", "05-linear-vs-nonlinear",
-                                  "11-decision-boundary"])
+@pytest.mark.parametrize("name", ["02-gate-lines", "03-xor-wall", "03-and-epochs", "04-hidden-space",
+                                  "05-linear-vs-nonlinear", "11-decision-boundary"])
 def test_points_of_0_and_1_are_open_squares_and_filled_circles_everywhere(name):
     import numpy as np
     from matplotlib.collections import PathCollection

@@ -434,6 +434,29 @@ def _p1_error_history() -> Figure:
     return _p1_finish(fig)
 
 
+@figure("03-and-epochs", narrow=True)
+def _p1_and_epochs() -> Figure:
+    import numpy as np
+    from matplotlib.patches import Circle
+
+    from nnbook import train_perceptron, truth_table
+
+    X, T = truth_table("and")
+    target = T.ravel().astype(int)
+    # the chapter's AND run (w = 0, b = 0, lr = 1), stopped after each of its first five epochs: the
+    # line each epoch ends with, the side where it outputs 1, and the points it still gets wrong
+    fig, axes = new_figure(12.5, 3.3, ncols=5)
+    for epoch, ax in enumerate(axes, start=1):
+        p = train_perceptron(X, T, max_epochs=epoch).perceptron
+        _p1_plane(ax)
+        _p1_line(ax, p.w, p.b)
+        _p1_points(ax, X, target)
+        for x in X[p.predict(X) != target]:
+            ax.add_patch(Circle(x, 0.2, fill=False, edgecolor=_P1_WRONG, linewidth=2.5, zorder=5))
+        ax.set_title(f"epoch {epoch}\n{_p1_params(p.w, p.b)}", fontsize=11)
+    return _p1_finish(fig)
+
+
 @figure("03-learned-lines", narrow=True)
 def _p1_learned_lines() -> Figure:
     from nnbook import train_perceptron, truth_table
