@@ -5,10 +5,10 @@ mkdocs-jupyter executes each notebook when it renders its page, one after the ot
 on a fresh clone that was 88 of the 93 s of ``mkdocs build --strict`` (20 notebooks, ja then en), with
 one core mostly idle. This hook starts, in ``on_config``, one process (this file run as a script) that
 executes every notebook the build will need and has no cache entry for, a few kernels at a time
-(``PARALLEL``); when mkdocs-jupyter comes to a notebook's page, ``on_pre_page`` waits for that
-notebook and writes the page mkdocs-jupyter would make of the executed notebook into mkdocs-jupyter's
-own cache, under the build's key (the notebook, the plugin's options, the package: hooks/notebooks.py),
-so mkdocs-jupyter finds it there ("Cache hit") instead of executing again.
+(``PARALLEL``) and writes the page mkdocs-jupyter would make of each executed notebook into
+mkdocs-jupyter's own cache, under the build's key (the notebook, the plugin's options, the package:
+hooks/notebooks.py); when mkdocs-jupyter comes to a notebook's page, ``on_pre_page`` waits for that
+notebook, and mkdocs-jupyter finds its page in the cache ("Cache hit") instead of executing again.
 
 One execution for both languages: the ja and en notebooks of a chapter differ in their markdown and in
 the comments of their code; when their code cells are the same token for token once comments are left
@@ -18,8 +18,9 @@ stderr (a warning quotes its source line, comment included). Then the other lang
 
 Nothing that fails is shared: a notebook whose execution failed gets no cache entry, so mkdocs-jupyter
 executes it again itself and fails the build with its own message, as before. ``mkdocs serve`` is left
-alone (hooks/serve_mode.py does not execute notebooks there). tests/test_notebooks.py runs the chapter
-notebooks through ``execute_all`` too, and so fills the same cache for the builds that follow.
+alone (hooks/serve_mode.py does not execute notebooks there). The test session runs the chapter
+notebooks of tests/test_notebooks.py through the same runner (tests/conftest.py), and so fills the
+same cache for the builds that follow.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ log = logging.getLogger("mkdocs.hooks.notebook_runs")
 
 PARALLEL = min(4, (os.cpu_count() or 1) + 1)  # kernels wait on each other's messages: one more than cores
 
-_state: dict = {"serving": False, "process": None, "pending": {}, "workdir": None, "config": None, "shared": 0, "executed": 0}
+_state: dict = {"serving": False, "process": None, "pending": {}, "workdir": None, "results": {}}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -152,27 +153,87 @@ def execute_all(notebooks, kernel_name: str = "", parallel: int = PARALLEL, done
 
 
 def _runner(jobs_file: str) -> None:
-    """The process ``on_config`` starts: execute the jobs, print one JSON line per notebook as it ends."""
+    """The process ``on_config`` starts (and tests/conftest.py): execute the jobs, write the page of each
+    one that ran without error into mkdocs-jupyter's cache when the job names a cache file, and print one
+    JSON line per notebook as it ends.
+
+    The jobs file: ``{"notebooks": [{"path", "cache", "toc_from"}...], "workdir", "kernel_name",
+    "parallel", "options"}`` (``options``: mkdocs-jupyter's; ``toc_from``: the notebook file the build
+    reads, for the page's table of contents).
+    """
     import nbformat
 
     spec = json.loads(Path(jobs_file).read_text("utf-8"))
     out = Path(spec["workdir"])
-    notebooks = []
-    for i, path in enumerate(spec["notebooks"]):
-        notebooks.append((path, nbformat.read(path, as_version=4), os.path.dirname(path)))
-    names = {path: out / str(i) / Path(path).name for i, path in enumerate(spec["notebooks"])}
+    jobs = {job["path"]: job for job in spec["notebooks"]}
+    names = {job["path"]: out / str(i) / Path(job["path"]).name for i, job in enumerate(spec["notebooks"])}
+    notebooks = [(path, nbformat.read(path, as_version=4), os.path.dirname(path)) for path in jobs]
+    if any(job.get("cache") for job in jobs.values()):
+        _compile_templates_once()
     started = time.monotonic()
 
     def done(path, result):
         nb, error, how = result
-        line = {"path": path, "how": how, "error": error, "seconds": round(time.monotonic() - started, 1)}
+        line = {"path": path, "how": how, "error": error}
         if error is None:
             names[path].parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, names[path])
             line["executed"] = str(names[path])
+            if jobs[path].get("cache"):
+                write_cache_entry(jobs[path].get("toc_from") or path, names[path], spec["options"], jobs[path]["cache"])
+        line["seconds"] = round(time.monotonic() - started, 1)
         print(json.dumps(line), flush=True)
 
     execute_all(notebooks, kernel_name=spec["kernel_name"], parallel=spec["parallel"], done=done)
+
+
+def _compile_templates_once() -> None:
+    """hooks/nbconvert_templates.py in this process too (the page conversions of the runner)."""
+    import importlib.util
+
+    path = Path(__file__).with_name("nbconvert_templates.py")
+    if path.exists():
+        spec = importlib.util.spec_from_file_location("nnbook_nbconvert_templates", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.on_startup("build", False)
+
+
+def write_cache_entry(path, executed, options, cache) -> None:
+    """The page mkdocs-jupyter makes of the notebook ``path``, from its executed copy ``executed`` (same
+    file name), written to mkdocs-jupyter's cache file ``cache`` (the build's key: ``cache_file``)."""
+    from mkdocs_jupyter import convert, plugin
+
+    body = convert.nb2html(
+        str(executed), execute=False, kernel_name=options["kernel_name"], theme=options["theme"],
+        allow_errors=options["allow_errors"], show_input=options["show_input"], no_input=options["no_input"],
+        no_prompt=options["no_prompt"], remove_tag_config=options["remove_tag_config"],
+        highlight_extra_classes=options["highlight_extra_classes"], include_requirejs=options["include_requirejs"],
+        custom_mathjax_url=options["custom_mathjax_url"],
+    )
+    toc_tokens, title = plugin._get_nb_toc_tokens(str(path), options["toc_depth"])
+    cache = Path(cache)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"content": body, "toc_tokens": toc_tokens, "title": title}), encoding="utf-8")
+    tmp.replace(cache)
+
+
+def cache_file(path, options) -> Path:
+    """The cache file the build looks up for the notebook ``path`` (executed; the key function as wrapped
+    by hooks/notebooks.py)."""
+    from mkdocs_jupyter import plugin
+
+    return plugin._get_cache_path(Path(options["cache_dir"]), plugin._compute_cache_key(str(path), options, True))
+
+
+def start_runner(jobs: list[dict], workdir: str, options: dict, parallel: int = PARALLEL, stderr=None) -> subprocess.Popen:
+    """This file as a script on ``jobs`` (see ``_runner``); its stdout gives one JSON line per notebook;
+    its stderr (and the kernels') goes to ``stderr`` (a file; None: this process's)."""
+    spec = Path(workdir) / "jobs.json"
+    spec.write_text(json.dumps({"notebooks": jobs, "workdir": workdir, "kernel_name": options["kernel_name"],
+                                "parallel": parallel, "options": dict(options)}), encoding="utf-8")
+    return subprocess.Popen([sys.executable, __file__, str(spec)], stdout=subprocess.PIPE, stderr=stderr, text=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,19 +282,16 @@ def on_config(config):
     for path in sorted(Path(config.docs_dir).rglob("*.ipynb"), key=lambda p: _build_order(p, config)):
         if ".ipynb_checkpoints" in path.parts or not _wanted(path, options):
             continue
-        key = plugin._compute_cache_key(str(path), options, True)
-        if not plugin._get_cache_path(options["cache_dir"], key).exists():
-            todo.append(str(path))
+        cache = cache_file(path, options)
+        if not cache.exists():
+            todo.append({"path": str(path), "cache": str(cache)})
     if not todo:
         return config
     workdir = tempfile.mkdtemp(prefix="nnbook-notebooks-")
-    jobs = Path(workdir) / "jobs.json"
-    jobs.write_text(json.dumps({"notebooks": todo, "workdir": workdir, "kernel_name": options["kernel_name"],
-                                "parallel": PARALLEL}), encoding="utf-8")
-    process = subprocess.Popen([sys.executable, __file__, str(jobs)], stdout=subprocess.PIPE, text=True)
+    process = start_runner(todo, workdir, options)
+    todo = [job["path"] for job in todo]
     pending = {path: threading.Event() for path in todo}
-    _state.update(process=process, pending=pending, workdir=workdir, results={}, shared=0, executed=0,
-                  started=time.monotonic())
+    _state.update(process=process, pending=pending, workdir=workdir, results={})
 
     def read():
         for line in process.stdout:
@@ -254,8 +312,9 @@ def on_config(config):
 
 
 def on_pre_page(page, config, files):
-    """After mkdocs-jupyter's on_pre_page (which fixed the page's cache path): wait for this notebook's
-    execution and put its page where mkdocs-jupyter looks first."""
+    """Wait for this notebook's execution: the runner has then written its page into the cache, where
+    mkdocs-jupyter looks when it renders the page ("Cache hit"). A failed run left no entry, so
+    mkdocs-jupyter executes the notebook itself and reports the failure."""
     path = page.file.abs_src_path
     event = _state["pending"].get(path)
     if event is None:
@@ -265,31 +324,7 @@ def on_pre_page(page, config, files):
     if result is None or result.get("error"):
         log.info("%s: executed again by mkdocs-jupyter (%s)", page.file.src_uri,
                  "the run above failed" if result else "not run")
-        return page
-    _state["shared" if result["how"] == "shared" else "executed"] += 1
-    write_cache_entry(path, result["executed"], config.plugins["mkdocs-jupyter"].config)
     return page
-
-
-def write_cache_entry(path: str, executed: str, options) -> None:
-    """The page mkdocs-jupyter makes of the notebook ``path``, from its executed copy ``executed`` (same
-    file name), into mkdocs-jupyter's cache under the key the build looks up."""
-    from mkdocs_jupyter import convert, plugin
-
-    key = plugin._compute_cache_key(str(path), options, True)
-    body = convert.nb2html(
-        str(executed), execute=False, kernel_name=options["kernel_name"], theme=options["theme"],
-        allow_errors=options["allow_errors"], show_input=options["show_input"], no_input=options["no_input"],
-        no_prompt=options["no_prompt"], remove_tag_config=options["remove_tag_config"],
-        highlight_extra_classes=options["highlight_extra_classes"], include_requirejs=options["include_requirejs"],
-        custom_mathjax_url=options["custom_mathjax_url"],
-    )
-    toc_tokens, title = plugin._get_nb_toc_tokens(str(path), options["toc_depth"])
-    cache = plugin._get_cache_path(Path(options["cache_dir"]), key)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"content": body, "toc_tokens": toc_tokens, "title": title}), encoding="utf-8")
-    tmp.replace(cache)
 
 
 def on_post_build(config) -> None:
