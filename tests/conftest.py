@@ -64,7 +64,13 @@ def notebook_runs():
 # notebooks' executions, for tests/test_notebooks.py), "site", "offline_site" (the builds).
 _background: dict = {}
 
-LAST = ("test_notebooks.py", "test_browser.py", "test_links.py")  # they wait for the background's results
+
+def _waits_for(item) -> int:
+    """0: needs nothing of the background; 1: the notebooks' executions; 2: a built site."""
+    names = getattr(item, "fixturenames", ())
+    if item.path.name != "test_notebooks.py" and ("site" in names or "offline_site" in names):
+        return 2
+    return 1 if item.path.name == "test_notebooks.py" else 0
 
 
 @pytest.hookimpl(trylast=True)  # after -k/-m have deselected: start only what the selected tests need
@@ -75,7 +81,7 @@ def pytest_collection_modifyitems(session, config, items):
     same runner as the build's, hooks/notebook_runs.py), and their pages go into mkdocs-jupyter's cache,
     so the builds that follow reuse those executions: each chapter runs once per language in a run of
     the whole suite, or once for both when its code is the same but for comments."""
-    items.sort(key=lambda item: LAST.index(item.path.name) + 1 if item.path.name in LAST else 0)
+    items.sort(key=_waits_for)
     if not config.getoption("collectonly"):
         _start_in_the_background(items, Path(str(config._tmp_path_factory.getbasetemp())))
 
