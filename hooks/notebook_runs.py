@@ -3,7 +3,8 @@ when their code is the same.
 
 mkdocs-jupyter executes each notebook when it renders its page, one after the other, in a new kernel:
 on a fresh clone that was 88 of the 93 s of ``mkdocs build --strict`` (20 notebooks, ja then en), with
-one core mostly idle. This hook starts, in ``on_config``, one process (this file run as a script) that
+one core mostly idle (upstream: danielfrg/mkdocs-jupyter#191, "Multi-core convert?", open; the plugin
+has no option to execute notebooks in parallel). This hook starts, in ``on_config``, one process (this file run as a script) that
 executes every notebook the build will need and has no cache entry for, a few kernels at a time
 (``PARALLEL``) and writes the page mkdocs-jupyter would make of each executed notebook into
 mkdocs-jupyter's own cache, under the build's key (the notebook, the plugin's options, the package:
@@ -302,6 +303,7 @@ def on_config(config):
             _state["results"][result["path"]] = result
             if result["path"] in pending:
                 pending[result["path"]].set()
+        process.stdout.close()
         process.wait()
         for event in pending.values():  # a runner that died: mkdocs-jupyter executes what is left itself
             event.set()

@@ -56,7 +56,7 @@ def offline_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def notebook_runs():
-    """The chapter notebooks' executions started with the session (id -> (notebook, error)), or None."""
+    """The chapter notebooks' executions started with the session (id -> (executed file or None, error)), or None."""
     return _background["notebooks"].result() if "notebooks" in _background else None
 
 

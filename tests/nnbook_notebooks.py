@@ -429,27 +429,34 @@ def executions(wanted: list[str], workdir: Path) -> tuple[list[dict], dict]:
 
 
 def run_executions(jobs: list[dict], options: dict, workdir: Path, parallel: int = 3) -> dict:
-    """Run the jobs (each notebook in a fresh kernel, ``parallel`` at a time); id -> (notebook, error)."""
+    """Run the jobs (each notebook in a fresh kernel, ``parallel`` at a time); id -> (path of the executed
+    notebook or None, error). Only waits on the runner's process (tests/conftest.py calls it in a thread,
+    where a warning would not reach the test it belongs to): ``read_executions`` reads the notebooks."""
     import json
 
     runs = _hook("notebook_runs")
     ids = {job["path"]: job["id"] for job in jobs}
     log = workdir / "runner.log"  # the runner's and the kernels' stderr, shown if the runner fails
+    results = {}
     with log.open("w", encoding="utf-8") as stderr:
         process = runs.start_runner(jobs, str(workdir), options, parallel=parallel, stderr=stderr)
-        results = {}
-        for line in process.stdout:
-            try:
-                done = json.loads(line)
-            except ValueError:
-                continue
-            nb = nbformat.read(done["executed"], as_version=4) if done.get("executed") else None
-            results[ids[done["path"]]] = (nb, done["error"])
-        code = process.wait()
+        with process, process.stdout:
+            for line in process.stdout:
+                try:
+                    done = json.loads(line)
+                except ValueError:
+                    continue
+                results[ids[done["path"]]] = (done.get("executed"), done["error"])
+        code = process.returncode
     for job in jobs:
         tail = log.read_text("utf-8")[-3000:]
         results.setdefault(job["id"], (None, f"not run: hooks/notebook_runs.py ended with exit code {code}\n{tail}"))
     return results
+
+
+def read_executions(results: dict) -> dict:
+    """``run_executions``' results with the executed notebooks read: id -> (notebook or None, error)."""
+    return {ident: (nbformat.read(path, as_version=4) if path else None, error) for ident, (path, error) in results.items()}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -61,7 +61,7 @@ def executed(request, notebook_runs, tmp_path_factory) -> dict:
     instead of executing the chapter again. A failing cell still fails this test and the build, which
     executes that notebook again."""
     if notebook_runs is not None:
-        return notebook_runs
+        return nbgen.read_executions(notebook_runs)
     wanted = [
         item.callspec.id
         for item in request.session.items
@@ -69,7 +69,7 @@ def executed(request, notebook_runs, tmp_path_factory) -> dict:
     ]
     workdir = tmp_path_factory.mktemp("notebook-runs")
     jobs, options = nbgen.executions(wanted, workdir)
-    return nbgen.run_executions(jobs, options, workdir)
+    return nbgen.read_executions(nbgen.run_executions(jobs, options, workdir))
 
 
 # Jupyter's own libraries warn about their internals (paths, zmq, datetime); those are not the book's.
