@@ -39,6 +39,8 @@ def _build(out: Path, **env) -> Path:
 def site(tmp_path_factory) -> Path:
     if os.environ.get("NNBOOK_SITE_DIR"):
         return Path(os.environ["NNBOOK_SITE_DIR"]).resolve()
+    if "site" in _background:
+        return _background["site"].result()
     return _build(tmp_path_factory.mktemp("site"))
 
 
@@ -47,11 +49,74 @@ def offline_site(tmp_path_factory) -> Path:
     """The offline build (NNBOOK_OFFLINE=true), made to be opened from file:// URLs."""
     if os.environ.get("NNBOOK_OFFLINE_SITE_DIR"):
         return Path(os.environ["NNBOOK_OFFLINE_SITE_DIR"]).resolve()
+    if "offline_site" in _background:
+        return _background["offline_site"].result()
     return _build(tmp_path_factory.mktemp("offline"), NNBOOK_OFFLINE="true")
 
 
+@pytest.fixture(scope="session")
+def notebook_runs():
+    """The chapter notebooks' executions started with the session (id -> (executed file or None, error)), or None."""
+    return _background["notebooks"].result() if "notebooks" in _background else None
+
+
+# What the session computes beside the tests (``_start_in_the_background``): "notebooks" (the chapter
+# notebooks' executions, for tests/test_notebooks.py), "site", "offline_site" (the builds).
+_background: dict = {}
+
+
+def _waits_for(item) -> int:
+    """0: needs nothing of the background; 1: the notebooks' executions; 2: a built site."""
+    names = getattr(item, "fixturenames", ())
+    if item.path.name != "test_notebooks.py" and ("site" in names or "offline_site" in names):
+        return 2
+    return 1 if item.path.name == "test_notebooks.py" else 0
+
+
+@pytest.hookimpl(trylast=True)  # after -k/-m have deselected: start only what the selected tests need
 def pytest_collection_modifyitems(session, config, items):
-    """tests/test_notebooks.py first (the order of the rest unchanged): its executions of the chapter
-    notebooks fill mkdocs-jupyter's cache, which the builds of test_browser.py and test_links.py then
-    reuse, so each chapter runs once per language in a run of the whole suite."""
-    items.sort(key=lambda item: item.path.name != "test_notebooks.py")
+    """The tests that need the chapter notebooks executed or the site built run last (the order of the
+    rest unchanged), and those computations start now, beside the other tests: on 2 cores the kernels
+    and the builds run while the page and unit tests run here. The notebooks are executed once (the
+    same runner as the build's, hooks/notebook_runs.py), and their pages go into mkdocs-jupyter's cache,
+    so the builds that follow reuse those executions: each chapter runs once per language in a run of
+    the whole suite, or once for both when its code is the same but for comments."""
+    items.sort(key=_waits_for)
+    if not config.getoption("collectonly"):
+        _start_in_the_background(items, Path(str(config._tmp_path_factory.getbasetemp())))
+
+
+def _uses(items, fixture: str) -> bool:
+    return any(fixture in getattr(item, "fixturenames", ()) and item.path.name != "test_notebooks.py" for item in items)
+
+
+def _start_in_the_background(items, base: Path) -> None:
+    import threading
+    from concurrent.futures import Future
+
+    import nnbook_notebooks as nbgen
+
+    _background.clear()
+    wanted = [item.callspec.id for item in items if getattr(item, "originalname", "") == "test_notebook_runs_in_a_fresh_kernel"]
+    builds = [name for name, env in (("site", "NNBOOK_SITE_DIR"), ("offline_site", "NNBOOK_OFFLINE_SITE_DIR"))
+              if _uses(items, name) and not os.environ.get(env)]
+    if not wanted and not builds:
+        return
+    jobs, options = nbgen.executions(wanted, base / "notebook-runs") if wanted else ([], None)
+    futures = {name: Future() for name in ["notebooks"] * bool(wanted) + builds}
+    _background.update(futures)
+
+    def work():
+        if wanted:
+            try:
+                futures["notebooks"].set_result(nbgen.run_executions(jobs, options, base / "notebook-runs"))
+            except BaseException as exc:  # noqa: BLE001 - the fixture that waits for it reports it
+                futures["notebooks"].set_exception(exc)
+        for name in builds:
+            try:
+                env = {"NNBOOK_OFFLINE": "true"} if name == "offline_site" else {}
+                futures[name].set_result(_build(base / name, **env))
+            except BaseException as exc:  # noqa: BLE001
+                futures[name].set_exception(exc)
+
+    threading.Thread(target=work, daemon=True).start()

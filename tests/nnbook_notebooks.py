@@ -374,6 +374,91 @@ def stale_or_orphaned(docs: Path = DOCS) -> tuple[list[Path], list[Path]]:
     return stale, orphans
 
 
+# Executing them for tests/test_notebooks.py: the build's own runner (hooks/notebook_runs.py), in a
+# process of its own, so that the test session can start it beside the other tests (tests/conftest.py).
+
+
+def _hook(name: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"nnbook_hook_{name}", ROOT / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def jupyter_options() -> dict:
+    """mkdocs-jupyter's options as the build sees them: mkdocs.yml's, with the plugin's defaults."""
+    from mkdocs_jupyter.plugin import Plugin
+
+    config = yaml.load(MKDOCS_YML.read_text("utf-8"), Loader=_MkDocsLoader)
+    options = next(p["mkdocs-jupyter"] for p in config["plugins"] if isinstance(p, dict) and "mkdocs-jupyter" in p)
+    plugin = Plugin()
+    errors, _ = plugin.load_config(options)
+    assert not errors, errors
+    return dict(plugin.config)
+
+
+def executions(wanted: list[str], workdir: Path) -> tuple[list[dict], dict]:
+    """Jobs for the runner: each wanted notebook (``lang/NN-name``) rendered afresh from its page into
+    ``workdir``. A job names the cache file the build will look up for the committed notebook when that
+    file is the rendered one (up to date): the runner then writes the executed page there, and the
+    build that follows shows it instead of executing the chapter again."""
+    from mkdocs_jupyter import plugin
+
+    runs, options = _hook("notebook_runs"), jupyter_options()
+    share = options["cache"] and options["execute"]
+    expander, s = SnippetExpander(snippet_options()), settings()
+    jobs, saved = [], plugin._compute_cache_key
+    try:
+        _hook("notebooks").on_config({"config_file_path": str(MKDOCS_YML)})  # the key covers the package
+        for lang, page, path in sorted(all_notebooks(), key=lambda n: (LANGS.index(n[0]), n[1].name)):
+            ident = f"{lang}/{page.stem}"
+            if ident not in wanted:
+                continue
+            text = render(page, lang, expander=expander, s=s)
+            fresh = workdir / ident.replace("/", "-") / path.name
+            fresh.parent.mkdir(parents=True, exist_ok=True)
+            fresh.write_text(text, encoding="utf-8")
+            up_to_date = share and path.exists() and path.read_text("utf-8") == text
+            jobs.append({"path": str(fresh), "id": ident, "toc_from": str(path),
+                         "cache": str(runs.cache_file(path, options)) if up_to_date else None})
+    finally:
+        plugin._compute_cache_key = saved
+    return jobs, options
+
+
+def run_executions(jobs: list[dict], options: dict, workdir: Path, parallel: int = 3) -> dict:
+    """Run the jobs (each notebook in a fresh kernel, ``parallel`` at a time); id -> (path of the executed
+    notebook or None, error). Only waits on the runner's process (tests/conftest.py calls it in a thread,
+    where a warning would not reach the test it belongs to): ``read_executions`` reads the notebooks."""
+    import json
+
+    runs = _hook("notebook_runs")
+    ids = {job["path"]: job["id"] for job in jobs}
+    log = workdir / "runner.log"  # the runner's and the kernels' stderr, shown if the runner fails
+    results = {}
+    with log.open("w", encoding="utf-8") as stderr:
+        process = runs.start_runner(jobs, str(workdir), options, parallel=parallel, stderr=stderr)
+        with process, process.stdout:
+            for line in process.stdout:
+                try:
+                    done = json.loads(line)
+                except ValueError:
+                    continue
+                results[ids[done["path"]]] = (done.get("executed"), done["error"])
+        code = process.returncode
+    for job in jobs:
+        tail = log.read_text("utf-8")[-3000:]
+        results.setdefault(job["id"], (None, f"not run: hooks/notebook_runs.py ended with exit code {code}\n{tail}"))
+    return results
+
+
+def read_executions(results: dict) -> dict:
+    """``run_executions``' results with the executed notebooks read: id -> (notebook or None, error)."""
+    return {ident: (nbformat.read(path, as_version=4) if path else None, error) for ident, (path, error) in results.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a notebook is stale")

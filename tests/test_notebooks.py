@@ -9,9 +9,7 @@ chapter or a section of the package that a chapter includes, regenerate them wit
 from __future__ import annotations
 
 import json
-import re
 
-import nbformat
 import pytest
 
 import nnbook_notebooks as nbgen
@@ -52,103 +50,26 @@ def test_notebooks_carry_no_outputs():
             assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code"), path
 
 
-PARALLEL_KERNELS = 3  # kernels start while others compute; 2 cores stay busy without thrashing
-
-async def _run(nb, workdir) -> str | None:
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-
-    # coalesce_streams: a print's pieces are one output, however the kernel's writes were timed (the
-    # build's pages from these executions then do not depend on the machine's load).
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", coalesce_streams=True,
-                            resources={"metadata": {"path": str(workdir)}})
-    try:
-        await client.async_execute()
-    except CellExecutionError as exc:
-        return re.sub(r"\x1b\[[0-9;]*m", "", str(exc))  # no terminal colours in the report
-    return None
-
-
 @pytest.fixture(scope="module")
-def executed(request, expander, settings, tmp_path_factory) -> dict:
-    """Run the selected notebooks, each in its own fresh kernel, a few at a time; id -> (notebook, error)."""
-    import asyncio
-
-    wanted = {
+def executed(request, notebook_runs, tmp_path_factory) -> dict:
+    """The selected notebooks, each run in its own fresh kernel, a few at a time, by the build's runner
+    (hooks/notebook_runs.py: a chapter whose two languages have the same code but for comments runs once,
+    unless an output can quote the code); id -> (notebook, error). The session starts them beside the
+    other tests (``notebook_runs``, tests/conftest.py); each one that ran without error and is the
+    committed file also leaves its page in mkdocs-jupyter's cache, under the key the build looks up, so
+    the builds that follow (test_browser.py's, test_links.py's, a strict build) show these outputs
+    instead of executing the chapter again. A failing cell still fails this test and the build, which
+    executes that notebook again."""
+    if notebook_runs is not None:
+        return nbgen.read_executions(notebook_runs)
+    wanted = [
         item.callspec.id
         for item in request.session.items
         if getattr(item, "originalname", "") == "test_notebook_runs_in_a_fresh_kernel"
-    }
-    jobs = [(i, lang, page) for i, (lang, page, _) in zip(IDS, NOTEBOOKS) if i in wanted]
-
-    async def run_all():
-        gate = asyncio.Semaphore(PARALLEL_KERNELS)
-
-        async def one(ident, lang, page):
-            text = nbgen.render(page, lang, expander=expander, s=settings)
-            nb = nbformat.reads(text, as_version=4)
-            async with gate:
-                error = await _run(nb, tmp_path_factory.mktemp(ident.replace("/", "-")))
-            path = nbgen.notebook_path(page)
-            if error is None and path.exists() and path.read_text("utf-8") == text:
-                share_with_the_build(path, nb, tmp_path_factory.mktemp("executed"))
-            return ident, (nb, error)
-
-        return dict(await asyncio.gather(*(one(*job) for job in jobs)))
-
-    return asyncio.run(run_all())
-
-
-def _jupyter_options() -> dict:
-    """mkdocs-jupyter's options as the build sees them: mkdocs.yml's, with the plugin's defaults."""
-    import yaml
-    from mkdocs_jupyter.plugin import Plugin
-
-    from nnbook_docs import MKDOCS_YML, _MkDocsLoader
-
-    config = yaml.load(MKDOCS_YML.read_text("utf-8"), Loader=_MkDocsLoader)
-    options = next(p["mkdocs-jupyter"] for p in config["plugins"] if isinstance(p, dict) and "mkdocs-jupyter" in p)
-    plugin = Plugin()
-    errors, _ = plugin.load_config(options)
-    assert not errors, errors
-    return dict(plugin.config)
-
-
-def share_with_the_build(path, nb, workdir) -> None:
-    """Write the page mkdocs-jupyter makes of the executed notebook into its cache (.cache/mkdocs-jupyter),
-    under the key the build looks up (the notebook, the plugin's options and the package: hooks/notebooks.py).
-
-    The next ``mkdocs build`` (the browser and link tests' builds in the same run, a strict build after it)
-    then shows these outputs instead of executing the chapter again: one execution per chapter and
-    language per run. Only a notebook that ran without error and is the committed file is shared, so a
-    failing cell still fails this test and the build, which executes it again.
-    """
-    from mkdocs_jupyter import convert, plugin
-
-    options = _jupyter_options()
-    if not options["cache"] or not options["execute"]:
-        return
-    saved = plugin._compute_cache_key
-    try:
-        _hook().on_config({"config_file_path": str(ROOT / "mkdocs.yml")})  # the key covers the package
-        key = plugin._compute_cache_key(str(path), options, True)
-    finally:
-        plugin._compute_cache_key = saved
-    executed = workdir / path.name  # the same name: the page is made from the file
-    nbformat.write(nb, executed)
-    body = convert.nb2html(
-        str(executed), execute=False, kernel_name=options["kernel_name"], theme=options["theme"],
-        allow_errors=options["allow_errors"], show_input=options["show_input"], no_input=options["no_input"],
-        no_prompt=options["no_prompt"], remove_tag_config=options["remove_tag_config"],
-        highlight_extra_classes=options["highlight_extra_classes"], include_requirejs=options["include_requirejs"],
-        custom_mathjax_url=options["custom_mathjax_url"],
-    )
-    toc_tokens, title = plugin._get_nb_toc_tokens(str(path), options["toc_depth"])
-    cache = plugin._get_cache_path(ROOT / options["cache_dir"], key)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"content": body, "toc_tokens": toc_tokens, "title": title}), encoding="utf-8")
-    tmp.replace(cache)
+    ]
+    workdir = tmp_path_factory.mktemp("notebook-runs")
+    jobs, options = nbgen.executions(wanted, workdir)
+    return nbgen.read_executions(nbgen.run_executions(jobs, options, workdir))
 
 
 # Jupyter's own libraries warn about their internals (paths, zmq, datetime); those are not the book's.
@@ -158,7 +79,7 @@ def test_notebook_runs_in_a_fresh_kernel(lang, page, path, executed):
     """Every cell runs top to bottom; a cell tagged raises-exception (the page shows a traceback) may raise."""
     nb, error = executed[f"{lang}/{page.stem}"]
     rel = page.relative_to(ROOT)
-    if error:
+    if error or nb is None:
         pytest.fail(f"{rel} as a notebook: a cell failed\n{error}", pytrace=False)
     figures = [c for c in nb.cells if c.cell_type == "code" and "render_svg(" in c.source]
     for cell in figures:
@@ -170,10 +91,10 @@ def test_notebook_runs_in_a_fresh_kernel(lang, page, path, executed):
 # --------------------------------------------------------------------------------------------
 
 
-def _hook():
+def _hook(name: str = "notebooks"):
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("nnbook_hook_notebooks", ROOT / "hooks" / "notebooks.py")
+    spec = importlib.util.spec_from_file_location(f"nnbook_hook_{name}", ROOT / "hooks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -1,0 +1,120 @@
+"""hooks/notebook_runs.py: the build's notebook executions side by side, one per chapter when the two
+languages' code is the same, and nothing shared that failed.
+
+The builds are small projects of their own, built in a subprocess as a writer builds them (as in
+tests/test_serve_mode.py).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _hook():
+    spec = importlib.util.spec_from_file_location("nnbook_hook_notebook_runs", ROOT / "hooks" / "notebook_runs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _notebook(*cells: str):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A notebook"),
+                                         *(nbformat.v4.new_code_cell(c) for c in cells)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def test_the_code_signature_leaves_out_comments_only():
+    hook = _hook()
+    ja = _notebook("x = 6007 * 7  # 掛け算\n\nprint(x)")
+    en = _notebook("x = 6007 * 7  # multiply\nprint(x)")
+    assert hook.code_signature(ja) == hook.code_signature(en)
+    assert hook.code_signature(_notebook("print('こんにちは')")) != hook.code_signature(_notebook("print('hello')"))
+    assert hook.code_signature(_notebook("x = 1  # a")) != hook.code_signature(_notebook("x = 2  # a"))
+    tagged = _notebook("x = 1")
+    tagged.cells[1].metadata["tags"] = ["raises-exception"]
+    assert hook.code_signature(tagged) != hook.code_signature(_notebook("x = 1"))
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::RuntimeWarning", "ignore::UserWarning")
+def test_one_execution_for_the_same_code_unless_an_output_can_quote_the_code(tmp_path):
+    hook = _hook()
+    jobs = [
+        ("ja", _notebook("print(6007 * 7)  # 掛け算"), str(tmp_path)),
+        ("en", _notebook("print(6007 * 7)  # multiply"), str(tmp_path)),
+        # a warning quotes its source line, comment included: each language runs its own
+        ("ja-warn", _notebook("import warnings\nwarnings.warn('w')  # 警告"), str(tmp_path)),
+        ("en-warn", _notebook("import warnings\nwarnings.warn('w')  # warning"), str(tmp_path)),
+    ]
+    results = hook.execute_all(jobs, kernel_name="python3", parallel=2)
+    assert [results[k][2] for k in ("ja", "en", "ja-warn", "en-warn")] == ["executed", "shared", "executed", "executed"]
+    assert all(results[k][1] is None for k in results)
+    assert results["en"][0].cells[1].outputs[0]["text"] == "42049\n"
+    assert "# multiply" in results["en"][0].cells[1].source  # its own code, the other language's outputs
+    assert "# warning" in results["en-warn"][0].cells[1].outputs[0]["text"]
+
+
+def _project(path: Path, ja: str, en: str) -> Path:
+    (path / "hooks").mkdir(parents=True)
+    for name in ("notebooks.py", "notebook_runs.py"):
+        shutil.copy(ROOT / "hooks" / name, path / "hooks")
+    (path / "src" / "nnbook").mkdir(parents=True)  # the cache key covers the package (hooks/notebooks.py)
+    (path / "src" / "nnbook" / "__init__.py").write_text("")
+    for lang, cell in (("ja", ja), ("en", en)):
+        (path / "docs" / lang).mkdir(parents=True)
+        (path / "docs" / lang / "index.md").write_text("# Home\n", encoding="utf-8")
+        nbformat.write(_notebook(cell), path / "docs" / lang / "nb.ipynb")
+    (path / "mkdocs.yml").write_text(textwrap.dedent("""\
+        site_name: t
+        docs_dir: docs
+        plugins:
+          - mkdocs-jupyter:
+              include: ["*.ipynb"]
+              ignore: ["*.md"]
+              execute: true
+              allow_errors: false
+              kernel_name: python3
+              cache: true
+        hooks:
+          - hooks/notebooks.py
+          - hooks/notebook_runs.py
+        """), encoding="utf-8")
+    return path
+
+
+def _build(project: Path, site: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+                          cwd=project, capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+
+
+def test_the_build_shows_the_shared_execution_in_both_languages(tmp_path):
+    project = _project(tmp_path / "p", "print(6007 * 7)  # 掛け算", "print(6007 * 7)  # multiply")
+    built = _build(project, tmp_path / "site")
+    assert built.returncode == 0, built.stderr
+    assert "1 executed, 1 given the outputs of their other language (same code), 0 failed" in built.stderr
+    assert built.stderr.count("Cache hit") == 2 and "Converting notebook (execute=True)" not in built.stderr
+    for lang in ("ja", "en"):
+        page = (tmp_path / "site" / lang / "nb" / "index.html").read_text(encoding="utf-8")
+        assert str(6007 * 7) in page
+    assert "multiply" in (tmp_path / "site" / "en" / "nb" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_failing_cell_still_fails_the_strict_build(tmp_path):
+    """The failed run is not shared: mkdocs-jupyter executes the notebook again and fails as before."""
+    project = _project(tmp_path / "p", "print(1 / 0)  # 失敗", "print(1 / 0)  # fails")
+    built = _build(project, tmp_path / "site")
+    assert built.returncode != 0
+    assert "ZeroDivisionError" in built.stderr
+    assert "executed again by mkdocs-jupyter (the run above failed)" in built.stderr
