@@ -529,6 +529,41 @@ def test_the_copy_button_leaves_the_first_line_free_on_touch_screens(browser, se
         watched.close()
 
 
+COPY_BUTTON = "button.md-code__button[data-md-type='copy'], button.md-clipboard"
+
+
+@pytest.mark.parametrize("path", ["/06-affine-layer/", "/en/06-affine-layer/"])
+def test_tab_reaches_every_copy_button_although_they_mount_on_view(browser, server, path):
+    """Material mounts a block's copy button when the block comes into view (content.lazy); a Tab from
+    above a block still below the screen skipped its button until assets/javascripts/code-buttons-keyboard.js.
+    Forwards from the top and backwards from the footer, every visible block's button takes the focus."""
+    watched = Watched(browser, server, viewport={"width": 1100, "height": 800})
+    try:
+        page = watched.goto(path)
+        blocks = page.evaluate("""[...document.querySelectorAll('article pre > code')]
+          .filter(c => !c.closest('details:not([open])')).length""")
+        assert blocks > 5
+        for key in ("Tab", "Shift+Tab"):
+            if key == "Shift+Tab":
+                page.locator("footer a").last.focus()
+            reached = set()
+            for _ in range(400):
+                page.keyboard.press(key)
+                page.wait_for_timeout(60)
+                end = "footer" if key == "Tab" else "article"  # past the last block, either way
+                focused = page.evaluate(f"""(() => {{ const a = document.activeElement;
+                  if (a && a.matches("{COPY_BUTTON}")) return a.closest('pre').id;
+                  if ("{end}" === "footer" ? a && a.closest('footer') : a && !a.closest('article') && !a.closest('footer')) return 'end';
+                  return ''; }})()""")
+                if focused == "end":
+                    break
+                if focused:
+                    reached.add(focused)
+            assert len(reached) == blocks, f"{path} {key}: {len(reached)} of {blocks} copy buttons reached"
+    finally:
+        watched.close()
+
+
 @pytest.mark.parametrize("path", ["/a2-performance/", "/en/a2-performance/"])
 def test_the_benchmark_table_fits_the_column_at_1280_px(browser, server, path):
     """A2's eight-column results table is read whole on a desktop: no sideways scroll, no broken names."""
