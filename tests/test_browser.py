@@ -22,7 +22,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 import pytest
 
@@ -253,6 +253,24 @@ def test_search_finds_the_page(watched, start, term, expected):
     assert not watched.errors and not watched.foreign, watched.errors + watched.foreign
 
 
+@pytest.mark.parametrize("term", ["活性化関数", "誤差逆伝播法"])
+def test_a_japanese_query_is_marked_whole_on_the_page_it_opens(watched, term):
+    """Material's search cuts a run of kanji into the pieces its index holds (活性 / 化関 / 数) and the page a
+    hit opens marked those pieces, 化関 and every 数 (site-ux review, UX3c); assets/javascripts/
+    search-highlight.js puts the word itself first in the hits' ?h= and drops one-character pieces."""
+    page = watched.goto("/")
+    assert search(page, term)
+    link = page.locator(".md-search-result__item > a").first
+    h = dict(parse_qsl(urlsplit(link.get_attribute("href")).query)).get("h", "")
+    assert h.split()[0] == term, h
+    link.click()
+    page.wait_for_selector("mark[data-md-highlight]", state="attached")
+    marks = page.eval_on_selector_all("article mark[data-md-highlight]", "ms => ms.map(m => m.textContent)")
+    assert term in marks, (page.url, marks[:10])
+    assert all(len(mark) > 1 for mark in marks), (page.url, [m for m in marks if len(m) < 2][:5])
+    assert not watched.errors and not watched.foreign, watched.errors + watched.foreign
+
+
 # Terms that occur in both languages' pages (English terms are given in parentheses on Japanese pages),
 # so a shared index would list the other language's pages too, or first (issue 17).
 @pytest.mark.parametrize(
@@ -325,6 +343,11 @@ def test_screenshot(watched, path):
 # ---- offline build (NNBOOK_OFFLINE=true): opened from file://, no server --------------------------
 
 
+def _file_of(url: str) -> Path:
+    """The file a file:// link (a search hit: query and fragment allowed) points at."""
+    return Path(unquote(urlsplit(url).path))
+
+
 def test_offline_build_works_from_file_urls(browser, offline_site):
     context = browser.new_context()
     page = context.new_page()
@@ -350,6 +373,7 @@ def test_offline_build_works_from_file_urls(browser, offline_site):
                 break
         assert any(expected in h for h in links), (term, links[:5])
         assert not any("/en/" in h for h in links), (term, links[:5])
+        assert all(_file_of(h).is_file() for h in links), (term, [h for h in links if not _file_of(h).is_file()][:3])
     page.keyboard.press("Escape")
     page.goto(start, wait_until="load")
     page.locator(".md-header__option .md-select").first.hover()
@@ -357,14 +381,23 @@ def test_offline_build_works_from_file_urls(browser, offline_site):
     page.wait_for_url((offline_site / "en" / "01-roadmap.html").as_uri())
     # ... and the English UI the English pages only (en/search/search_index.js).
     page.locator("input.md-search__input").click()
-    for _ in range(30):
-        page.locator("input.md-search__input").fill("perceptron")
-        page.locator("input.md-search__input").press("End")
-        page.wait_for_timeout(500)
-        links = page.eval_on_selector_all(".md-search-result__item a", "as => as.map(a => a.href)")
-        if links:
-            break
-    assert links and all("/en/" in h for h in links), links[:5]
+    for term, expected in [("perceptron", "/en/02-perceptron.html"), ("backpropagation", "/en/10-backpropagation.html")]:
+        links = []
+        for _ in range(30):
+            page.locator("input.md-search__input").fill(term)
+            page.locator("input.md-search__input").press("End")
+            page.wait_for_timeout(500)
+            links = page.eval_on_selector_all(".md-search-result__item a", "as => as.map(a => a.href)")
+            if links:
+                break
+        assert links and all("/en/" in h for h in links), (term, links[:5])
+        assert any(expected in h for h in links), (term, links[:5])
+        assert all(_file_of(h).is_file() for h in links), (term, [h for h in links if not _file_of(h).is_file()][:3])
+    # A hit opens its page from file:// (the index's locations are relative to en/).
+    page.locator(".md-search-result__item a").first.click()
+    page.wait_for_load_state("load")
+    assert page.url.startswith((offline_site / "en").as_uri() + "/"), page.url
+    assert page.locator("article h1").count() == 1
     assert not errors and not foreign, errors + foreign
     context.close()
 
@@ -476,6 +509,10 @@ def test_the_copy_button_leaves_the_first_line_free_on_touch_screens(browser, se
     try:
         page = watched.goto(path)
         assert page.evaluate("matchMedia('(hover: none)').matches"), "the phone context should have no hover"
+        # Material mounts a block's buttons when it comes into view (content.lazy): scroll through the page.
+        for pre in page.locator("article pre").all():
+            pre.scroll_into_view_if_needed()
+        page.wait_for_timeout(200)
         blocks = page.evaluate("""() => [...document.querySelectorAll('article pre')]
           .filter(pre => pre.querySelector(':scope > .md-code__nav') && pre.querySelector(':scope > code'))
           .map(pre => {
@@ -490,6 +527,41 @@ def test_the_copy_button_leaves_the_first_line_free_on_touch_screens(browser, se
         assert len(blocks) > 5, blocks
         covered = [b for b in blocks if b["lineTop"] is not None and b["buttonBottom"] > b["lineTop"] + 1]
         assert not covered, f"{path}: the copy button covers the first line of {len(covered)} blocks: {covered[:3]}"
+    finally:
+        watched.close()
+
+
+COPY_BUTTON = "button.md-code__button[data-md-type='copy'], button.md-clipboard"
+
+
+@pytest.mark.parametrize("path", ["/06-affine-layer/", "/en/06-affine-layer/"])
+def test_tab_reaches_every_copy_button_although_they_mount_on_view(browser, server, path):
+    """Material mounts a block's copy button when the block comes into view (content.lazy); a Tab from
+    above a block still below the screen skipped its button until assets/javascripts/code-buttons-keyboard.js.
+    Forwards from the top and backwards from the footer, every visible block's button takes the focus."""
+    watched = Watched(browser, server, viewport={"width": 1100, "height": 800})
+    try:
+        page = watched.goto(path)
+        blocks = page.evaluate("""[...document.querySelectorAll('article pre > code')]
+          .filter(c => !c.closest('details:not([open])')).length""")
+        assert blocks > 5
+        for key in ("Tab", "Shift+Tab"):
+            if key == "Shift+Tab":
+                page.locator("footer a").last.focus()
+            reached = set()
+            for _ in range(400):
+                page.keyboard.press(key)
+                page.wait_for_timeout(60)
+                end = "footer" if key == "Tab" else "article"  # past the last block, either way
+                focused = page.evaluate(f"""(() => {{ const a = document.activeElement;
+                  if (a && a.matches("{COPY_BUTTON}")) return a.closest('pre').id;
+                  if ("{end}" === "footer" ? a && a.closest('footer') : a && !a.closest('article') && !a.closest('footer')) return 'end';
+                  return ''; }})()""")
+                if focused == "end":
+                    break
+                if focused:
+                    reached.add(focused)
+            assert len(reached) == blocks, f"{path} {key}: {len(reached)} of {blocks} copy buttons reached"
     finally:
         watched.close()
 

@@ -252,3 +252,24 @@ def test_mkdocs_serve_keeps_its_own_site_url(monkeypatch):
     assert meta.on_config(config).site_url == "http://127.0.0.1:8000/nnbook/"
     meta.on_startup("build", False)
     assert meta.on_config(config).site_url == "https://nnbook.github.io/nnbook/"
+
+
+def test_the_palette_css_loses_only_material_s_switching_rule():
+    """hooks/palette_css.py: the rule that made every element restyle twice at load goes; the rest stays.
+    Material's own palette CSS (the installed theme) must still have it, or the hook only warns."""
+    spec = importlib.util.spec_from_file_location("palette_css", ROOT / "hooks" / "palette_css.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    import material
+
+    shipped = sorted((Path(material.__file__).parent / "templates" / "assets" / "stylesheets").glob("palette.*.min.css"))
+    assert shipped, "Material's palette CSS not found"
+    css = shipped[0].read_text(encoding="utf-8")
+    trimmed = hook.drop_switching_rule(css)
+    assert trimmed is not None and "data-md-color-switching" not in trimmed
+    assert len(css) - len(trimmed) == len(hook.RULE) and "[data-md-color-scheme=slate]" in trimmed
+    assert hook.drop_switching_rule(trimmed) is None
+    site = os.environ.get("NNBOOK_SITE_DIR")
+    if site:  # the built site carries the trimmed file
+        built = sorted(Path(site).glob("assets/stylesheets/palette.*.min.css"))
+        assert built and "data-md-color-switching" not in built[0].read_text(encoding="utf-8")
