@@ -112,6 +112,7 @@
     entry.reset.hidden = true;
     entry.result = document.createElement("div");
     entry.result.className = "nnbook-run-result";
+    entry.result.setAttribute("role", "status"); // a live region that may carry a label (a bare div may not)
     entry.result.setAttribute("aria-live", "polite");
     entry.result.setAttribute("aria-label", T.output);
     bar.append(entry.run, entry.edit, entry.reset, entry.result);
