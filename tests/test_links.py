@@ -198,8 +198,10 @@ def _twin(rel: str, lang: str) -> str:
 
 
 @pytest.mark.parametrize("build", ["site", "offline_site"])
-def test_language_switcher_leads_to_the_twin(build, request):
-    site: Path = request.getfixturevalue(build)
+def test_language_switcher_leads_to_the_twin(build, site, offline_site):
+    # Both builds are named in the signature (not fetched with request.getfixturevalue), so that
+    # conftest.py sees that this test needs a built site and runs it after the others.
+    site = {"site": site, "offline_site": offline_site}[build]
     offline = build == "offline_site"
     checked, problems = 0, []
     for path in _pages(site):
