@@ -61,8 +61,59 @@ def notebook_runs():
 
 
 # What the session computes beside the tests (``_start_in_the_background``): "notebooks" (the chapter
-# notebooks' executions, for tests/test_notebooks.py), "site", "offline_site" (the builds).
+# notebooks' executions, for tests/test_notebooks.py), "site", "offline_site" (the builds). Each value
+# has ``.result()``: a Future in the process that computes it, a ``_Shared`` in the other workers.
 _background: dict = {}
+
+
+def _computes_shared_work() -> bool:
+    """Under pytest-xdist (the full run, tests/nnbook_parallel.py) the first worker computes the
+    notebooks' executions and the builds for every worker; without xdist, this process does."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "gw0") == "gw0"
+
+
+def _shared_dir(base: Path) -> Path:
+    """Where the computing worker leaves its results: the run's directory, above each worker's own."""
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-work"
+
+
+class _Shared:
+    """A result of the background work that another worker computes: waits for the file it writes."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def result(self, timeout: float = 1800):
+        import json
+        import time
+
+        deadline = time.monotonic() + timeout
+        while not self.path.exists():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.path.stem}: no result from worker gw0 after {timeout:.0f} s")
+            time.sleep(0.2)
+        data = json.loads(self.path.read_text("utf-8"))
+        if data["error"] is not None:
+            raise RuntimeError(f"{self.path.stem}, computed by worker gw0, failed:\n{data['error']}")
+        value = data["value"]
+        return Path(value) if data["kind"] == "path" else {k: tuple(v) for k, v in value.items()}
+
+
+def _publish(path: Path, future) -> None:
+    """Write a finished Future's result (a site's path, or the notebooks' id -> (file, error)) for the
+    other workers; an exception is written as its text, which their fixtures raise."""
+    import json
+    import traceback
+
+    exc = future.exception()
+    value = None if exc else future.result()
+    data = {"error": "".join(traceback.format_exception(exc)) if exc else None,
+            "kind": "path" if isinstance(value, Path) else "results",
+            "value": str(value) if isinstance(value, Path) else value}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    tmp.replace(path)  # atomic: a waiting worker never reads half a file
 
 
 def _waits_for(item) -> int:
@@ -102,9 +153,17 @@ def _start_in_the_background(items, base: Path) -> None:
               if _uses(items, name) and not os.environ.get(env)]
     if not wanted and not builds:
         return
+    names = ["notebooks"] * bool(wanted) + builds
+    shared = _shared_dir(base)
+    if not _computes_shared_work():
+        _background.update({name: _Shared(shared / f"{name}.json") for name in names})
+        return
     jobs, options = nbgen.executions(wanted, base / "notebook-runs") if wanted else ([], None)
-    futures = {name: Future() for name in ["notebooks"] * bool(wanted) + builds}
+    futures = {name: Future() for name in names}
     _background.update(futures)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        for name, future in futures.items():
+            future.add_done_callback(lambda f, path=shared / f"{name}.json": _publish(path, f))
 
     def work():
         if wanted:
@@ -119,4 +178,16 @@ def _start_in_the_background(items, base: Path) -> None:
             except BaseException as exc:  # noqa: BLE001
                 futures[name].set_exception(exc)
 
-    threading.Thread(target=work, daemon=True).start()
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    _threads.append(thread)
+
+
+_threads: list = []
+
+
+def pytest_sessionfinish(session):
+    """The computing worker may run out of tests before the others have their builds: it stays until its
+    background work is done, so that they are not left waiting for a process that has gone."""
+    for thread in _threads:
+        thread.join()
