@@ -124,6 +124,15 @@ def _waits_for(item) -> int:
     return 1 if item.path.name == "test_notebooks.py" else 0
 
 
+@pytest.hookimpl(trylast=True)  # after the tmp_path plugin's own configure
+def pytest_configure(config):
+    """Chapter 11's sweeps run once per test run (src/nnbook/_runcache.py): the docs tests and the
+    notebooks' kernels, in every worker, read back what the first of them computed. Set here, before
+    the workers and the kernels start, so that they all inherit it; a new directory for every run."""
+    base = Path(str(config._tmp_path_factory.getbasetemp()))
+    os.environ.setdefault("NNBOOK_RUN_CACHE", str(_shared_dir(base) / "run-cache"))
+
+
 @pytest.hookimpl(trylast=True)  # after -k/-m have deselected: start only what the selected tests need
 def pytest_collection_modifyitems(session, config, items):
     """The tests that need the chapter notebooks executed or the site built run last (the order of the

@@ -207,6 +207,31 @@ def test_sweep_reports_stuck_seeds_honestly():
         sweep_xor([])
 
 
+def test_a_sweep_is_computed_once_per_test_run_and_never_cached_outside_one(monkeypatch, tmp_path):
+    """nnbook/_runcache.py: with NNBOOK_RUN_CACHE (set only by the book's test session) the same sweep
+    is read back; without it, or with a progress callback, every call trains again."""
+    import sys
+
+    train_module = sys.modules["nnbook.train"]  # (nnbook.train is also the function)
+
+    trained = []
+    real = train_module.train_xor
+    monkeypatch.setattr(train_module, "train_xor", lambda seed, **r: trained.append(seed) or real(seed, **r))
+    monkeypatch.delenv("NNBOOK_RUN_CACHE", raising=False)
+    sweep_xor([0, 1], hidden=2, epochs=5)
+    sweep_xor([0, 1], hidden=2, epochs=5)
+    assert trained == [0, 1, 0, 1]
+    monkeypatch.setenv("NNBOOK_RUN_CACHE", str(tmp_path / "memo"))
+    trained.clear()
+    first = sweep_xor([0, 1], hidden=2, epochs=5)
+    again = sweep_xor([0, 1], hidden=2, epochs=5)
+    assert trained == [0, 1]
+    assert [r.loss for r in again.results] == [r.loss for r in first.results] and again.recipe == first.recipe
+    sweep_xor([0, 1], hidden=3, epochs=5)  # another recipe: trained
+    sweep_xor([0, 1], hidden=2, epochs=5, progress=lambda seed, run: None)  # the command line's progress
+    assert trained == [0, 1, 0, 1, 0, 1]
+
+
 def test_an_overflowing_update_is_reported_with_its_epoch():
     X = np.array([[1e150]])
     T = np.array([[0.0]])

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nnbook import _runcache
 from nnbook.checks import checked_training
 from nnbook.datasets import truth_table
 from nnbook.losses import BCELoss, MSELoss
@@ -236,11 +237,17 @@ def sweep_xor(
     if not seed_list:
         raise ValueError(f"sweep_xor: seeds must name at least one seed, got {seeds!r}")
     r = xor_recipe(**recipe)
+    memo = _runcache.key("sweep_xor", r, tuple(seed_list)) if progress is None else None
+    done = _runcache.load(memo)  # only inside the book's test runs (nnbook/_runcache.py)
+    if done is not None:
+        return done
     results = []
     for seed in seed_list:
         run = train_xor(seed, **r)
         results.append(run)
         if progress is not None:
             progress(seed, run)
-    return XORSweep(r, seed_list, results)
+    sweep = XORSweep(r, seed_list, results)
+    _runcache.save(memo, sweep)
+    return sweep
 

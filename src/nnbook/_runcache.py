@@ -1,0 +1,49 @@
+"""A memo for the book's longest experiment, used only inside one run of the book's own tests.
+
+Chapter 11's pages train hundreds of small networks with ``sweep_xor``; one run of the tests executes
+those pages four times (the docs tests and the notebooks' kernels, in both languages). The test session
+(tests/conftest.py) sets ``NNBOOK_RUN_CACHE`` to a new directory of its own: then a sweep is computed
+the first time (same seeds, same code) and read back the other times in that run. When the variable is
+not set (a reader, the command line, a build), nothing is read or written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def key(*parts: object) -> str | None:
+    """A file name for ``parts`` (plain values only), or None: not cached."""
+    if not os.environ.get("NNBOOK_RUN_CACHE"):
+        return None
+    flat = []
+    for part in parts:
+        items = sorted(part.items()) if isinstance(part, dict) else [part]
+        for item in items:
+            values = item if isinstance(item, (tuple, list)) else (item,)
+            if not all(isinstance(v, _PLAIN) for v in values):
+                return None
+        flat.append(repr(items))
+    return hashlib.sha256("\n".join(flat).encode()).hexdigest()[:32]
+
+
+def load(name: str | None):
+    if name is None:
+        return None
+    path = Path(os.environ["NNBOOK_RUN_CACHE"]) / f"{name}.pickle"
+    return pickle.loads(path.read_bytes()) if path.exists() else None
+
+
+def save(name: str | None, value: object) -> None:
+    if name is None:
+        return
+    folder = Path(os.environ["NNBOOK_RUN_CACHE"])
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f"{name}.{os.getpid()}.tmp"
+    tmp.write_bytes(pickle.dumps(value))
+    tmp.replace(folder / f"{name}.pickle")  # whole or absent: two processes may compute the same sweep
