@@ -46,3 +46,11 @@ def test_code_blocks_and_display_math_are_untouched():
 
 def test_two_formulas_in_a_row_are_joined_separately():
     assert join(f"{X}, {Y}.") == f"{nobr(X + ',')} {nobr(Y + '.')}"
+
+
+def test_a_long_formula_stays_breakable_and_is_not_joined():
+    long = '<span class="arithmatex">\\((0.1^2 + 0.2^2 + 0.4^2 + 0.4^2)/4 = 0.37/4 = 0.0925\\)</span>'
+    assert join(f"{long}.") == f"{long}."
+    assert hook.visible_length(r"n_{\mathrm{in}} \times n_{\mathrm{out}}") == 8
+    assert hook.visible_length(r"\sigma(x) = 1/(1 + z)") == 12
+    assert hook.visible_length(r"x &lt; 0") == 3
