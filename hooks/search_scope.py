@@ -21,6 +21,11 @@
    and the Japanese segmenter; the Japanese index keeps the build's languages (its pages are full of
    English terms: XOR, ReLU, sigmoid).
    hooks/offline_search.py then writes each index's ``search_index.js`` copy for the offline build.
+3. Typographic apostrophes in the index are written straight. The pages get ’ from Python-Markdown's
+   smarty (mkdocs.yml), and a reader types "can't": Material matches typed words against the indexed
+   ones character for character, so "can’t" in the index was not found by "can't". (Double quotes are
+   split off by the search separator in mkdocs.yml instead; splitting at apostrophes as well made
+   "can't" a search for "can" and "t".)
 """
 
 from __future__ import annotations
@@ -103,6 +108,7 @@ def split_index(site_dir: str, others: list[str]) -> dict[str, int]:
     root_path = os.path.join(site_dir, "search", "search_index.json")
     with open(root_path, encoding="utf-8") as f:
         index = json.load(f)
+    index["docs"] = [straight_apostrophes(doc) for doc in index["docs"]]
     by_lang: dict[str, list] = {lang: [] for lang in others}
     kept = []
     for doc in index["docs"]:
@@ -122,6 +128,12 @@ def split_index(site_dir: str, others: list[str]) -> dict[str, int]:
         _write(path, {**index, "config": config, "docs": docs})
         counts[f"{lang}/search/search_index.json"] = len(docs)
     return counts
+
+
+def straight_apostrophes(doc: dict) -> dict:
+    """``doc`` with ’ and ‘ in its title and text written ' (point 3 of the docstring)."""
+    table = str.maketrans({"\u2019": "'", "\u2018": "'"})
+    return {**doc, **{key: doc[key].translate(table) for key in ("title", "text") if isinstance(doc.get(key), str)}}
 
 
 def _write(path: str, index: dict) -> None:

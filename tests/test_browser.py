@@ -244,6 +244,9 @@ def search(page, term: str) -> list[str]:
         ("/", "活性化関数", "/glossary/"),
         ("/", "誤差逆伝播法", "/glossary/"),
         ("/en/", "backpropagation", "/en/glossary/"),
+        # Typographic quotes (smarty): a word right after “ is found, and a typed ' finds ’.
+        ("/en/", "surely", "/en/10-backpropagation/"),
+        ("/en/", "Novikoff's", "/en/03-xor-problem/"),
     ],
 )
 def test_search_finds_the_page(watched, start, term, expected):

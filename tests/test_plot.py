@@ -66,6 +66,45 @@ def test_every_figure_is_legible_on_a_phone(name):
     assert px >= 10, f"{name}: smallest text {px:.1f} px on a 390-px phone (needs >= 10)"
 
 
+# Desktops: at a 1280-px window Material's content column is 748 CSS px wide (measured in Chromium,
+# chapter 3); the wide layout of every figure keeps its text >= 10 px there (five panels in one row
+# did not: 8.5 px, so chapter 3's two five-panel figures use two rows).
+DESKTOP_COLUMN_PX = 748
+
+
+def _smallest_text_in(fig, column_px: float) -> float:
+    fig.canvas.draw()
+    width_px = fig.get_tightbbox(fig.canvas.get_renderer()).width * 96
+    return plot.smallest_text(fig) * 4 / 3 * min(1.0, column_px / width_px)
+
+
+@pytest.mark.parametrize("name", sorted(plot.FIGURES))
+def test_every_figure_is_legible_on_a_desktop(name):
+    import matplotlib.pyplot as plt
+
+    fig = plot.draw(name)
+    try:
+        px = _smallest_text_in(fig, DESKTOP_COLUMN_PX)
+    finally:
+        plt.close(fig)
+    assert px >= 10, f"{name}: smallest text {px:.1f} px in a 1280-px window's column (needs >= 10)"
+
+
+def test_the_five_panel_figures_use_two_rows_on_a_desktop_and_one_column_on_a_phone():
+    import matplotlib.pyplot as plt
+
+    for name in ("03-xor-wall", "03-and-epochs"):
+        wide, narrow = plot.draw(name), plot.draw(name, narrow=True)
+        try:
+            rows = {r for a in wide.axes for r in a.get_subplotspec().rowspan}
+            assert len(wide.axes) == 5 and rows == {0, 1}, name
+            assert [list(a.get_subplotspec().rowspan) for a in narrow.axes] == [[0], [1], [2], [3], [4]], name
+            assert narrow.get_figwidth() <= plot.NARROW_WIDTH, name
+        finally:
+            plt.close(wide)
+            plt.close(narrow)
+
+
 def test_a_narrow_layout_stacks_the_panels_and_is_at_most_narrow_width_wide():
     import matplotlib.pyplot as plt
 

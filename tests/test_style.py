@@ -118,6 +118,9 @@ EN_RULES = _rules(
     ("wording", r"(?i)somehow not quite right", "seems a little off"),
     ("wording", r"(?i)there only so that the type hints", "(say what the imports are for, or nothing)"),
     ("wording", r"(?i)the book does not go into", "(say what the reader needs, or nothing)"),
+    # A range of numbers takes an en dash (chapters 1–3, 13–14 hours); a chain such as the 2-4-1 network
+    # or a date keeps its hyphens, and code, math and link targets are not prose.
+    ("range", r"(?<![\w.\-–])\d+(?:\.\d+)?-\d+(?:\.\d+)?(?![\w\-–]|\.\d)", "an en dash: 1–3"),
 )
 
 # です/ます: every sentence of running text (not a list item, quotation, heading, table or alt text)
@@ -232,6 +235,13 @@ def test_planted_english_violations_are_caught() -> None:
     assert ("punctuation", "。") in names(found)
     assert ("wording", "every time the book is built") in names(found)
     assert all(v.found != "initialise" for v in found)
+
+
+def test_a_hyphenated_range_is_caught_but_not_a_chain_or_code() -> None:
+    text = "Part 1 (chapters 1-3) takes 13-14 hours, 0.5-1.5 s.\n"
+    assert names(check_en(text)) == [("range", "1-3"), ("range", "13-14"), ("range", "0.5-1.5")]
+    ok = "The 2-4-1 and 784-256-10 networks, 2026-12-02, chapters 1–3, a 1-D array, `x[1-3]`, $1-3$.\n"
+    assert check_en(ok) == []
 
 
 # --- one notation (CONTRIBUTING.md section 4, "Notation"): checked inside the formulas -------------------

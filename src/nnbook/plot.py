@@ -391,7 +391,12 @@ def _p1_xor_wall() -> Figure:
     # AND, solved by one line; then four tries at XOR, each shading the side where it outputs 1 and
     # ringing the points it gets wrong (chapter 3 proves that every line gets at least one wrong).
     tries = [((1.0, 1.0), -0.5), ((1.0, 1.0), -1.5), ((1.0, -1.0), -0.5), ((1.0, 0.0), -0.5)]
-    fig, axes = new_figure(12.5, 3.3, ncols=5)
+    if is_narrow():
+        fig, axes = new_figure(12.5, 3.3, ncols=5)  # one panel per row
+    else:  # AND on its own at the left, the four tries at XOR in two rows beside it
+        fig = plt.figure(figsize=(7.8, 6.2))
+        grid = fig.add_gridspec(2, 3)
+        axes = [fig.add_subplot(grid[:, 0])] + [fig.add_subplot(grid[r, c]) for r in (0, 1) for c in (1, 2)]
     _p1_plane(axes[0])
     _p1_line(axes[0], *GATE_PARAMS["AND"])
     _p1_points(axes[0], X, AND(X[:, 0], X[:, 1]))
@@ -445,7 +450,13 @@ def _p1_and_epochs() -> Figure:
     target = T.ravel().astype(int)
     # the chapter's AND run (w = 0, b = 0, lr = 1), stopped after each of its first five epochs: the
     # line each epoch ends with, the side where it outputs 1, and the points it still gets wrong
-    fig, axes = new_figure(12.5, 3.3, ncols=5)
+    if is_narrow():
+        fig, axes = new_figure(12.5, 3.3, ncols=5)  # one panel per row
+    else:  # epochs 1-3 in the first row, 4 and 5 centred under them
+        fig = plt.figure(figsize=(7.8, 6.2))
+        grid = fig.add_gridspec(2, 6)
+        axes = [fig.add_subplot(grid[0, 2 * k:2 * k + 2]) for k in range(3)]
+        axes += [fig.add_subplot(grid[1, 2 * k + 1:2 * k + 3]) for k in range(2)]
     for epoch, ax in enumerate(axes, start=1):
         p = train_perceptron(X, T, max_epochs=epoch).perceptron
         _p1_plane(ax)
