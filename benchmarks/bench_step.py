@@ -380,13 +380,11 @@ def markdown(report: dict, lang: str) -> str:
     torch_version = report["versions"].get("torch") or "–"
     lines += [
         "",
-        f"{lab['measured']}: {m['cpu']} ({m['cores']} cores), {m['os']}, Python {m['python']}, "
+        f"{lab['measured']} ({report['date']}): {m['cpu']} ({m['cores']} cores), {m['os']}, Python {m['python']}, "
         f"NumPy {report['versions']['numpy']} ({report['versions']['blas']}), PyTorch {torch_version}; "
         f"{lab['threads']}: {report['threads']}; {lab['median'].format(n=report['repeats'])}; "
         f"{lab['load']}: {' → '.join(str(x) for x in m.get('load_average', []))}" + (f"; OPENBLAS_CORETYPE={m['openblas_coretype']}" if m["openblas_coretype"] else "")
         + lab["end"],
-        "",
-        f"{lab['command']} ({report['date']}): `{report['command']}`",
         "",
     ]
     return "\n".join(lines)

@@ -173,7 +173,7 @@ def _checked_forward(plain: Callable, keeps_finite: bool) -> Callable:
     @functools.wraps(plain)
     # --8<-- [start:checked-forward]
     def forward(self, x):
-        if _state.network is not None:  # inside Network.forward: x was checked at the door
+        if _state.network is not None:  # inside Network.forward: the network checked x
             return _forward_in_network(self, plain, x, keeps_finite)
         where = f"{type(self).__name__}.forward"
         x = _owned(real_input(x, f"{where}: x"))  # finite floats that nobody can change
