@@ -95,7 +95,12 @@ class Watched:
             self.foreign.append(url)
             route.abort()
 
-    def goto(self, path: str, wait_until: str = "networkidle"):
+    def goto(self, path: str, wait_until: str = "load"):
+        # "load": the page's scripts, styles and images are in, and Material's document$ has fired (the
+        # scripts of extra_javascript subscribe to it): what the tests read next is there. (Not
+        # "networkidle", which waits >= 500 ms of quiet after every load for nothing a test reads: the
+        # requests a page makes later are the search worker's, which the tests that search wait for,
+        # and test_every_page_renders_math_without_errors_or_foreign_requests waits for on its first page.)
         self.page.goto(self.base + path, wait_until=wait_until)
         self.page.wait_for_function("typeof document$ !== 'undefined'")
         return self.page
@@ -198,8 +203,7 @@ def test_language_switcher_reaches_the_twin(watched, start, twin, title):
     lang = "en" if twin.startswith("/en/") else "ja"
     page.locator(".md-header__option .md-select").first.hover()
     page.locator(f'a.md-select__link[hreflang="{lang}"]').click()
-    page.wait_for_url(watched.base + twin)
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(watched.base + twin)  # (and for its load event)
     assert page.locator("article h1").first.inner_text().replace("¶", "").strip() == title
     assert not watched.errors and not watched.foreign, watched.errors + watched.foreign
 
@@ -348,6 +352,25 @@ def _file_of(url: str) -> Path:
     return Path(unquote(urlsplit(url).path))
 
 
+def _offline_search(page, term: str) -> list[str]:
+    """As search(), every result link (sections included): the previous term's hits are gone first, then
+    the box is typed into until this term's appear (the worker may still be indexing)."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("")
+    box.press("End")
+    page.wait_for_selector(".md-search-result__item", state="detached")
+    for _ in range(30):
+        box.fill(term)
+        box.press("End")
+        try:
+            page.wait_for_selector(".md-search-result__item", timeout=500)
+            break
+        except sync_api.TimeoutError:
+            continue
+    return page.eval_on_selector_all(".md-search-result__item a", "as => as.map(a => a.href)")
+
+
 def test_offline_build_works_from_file_urls(browser, offline_site):
     context = browser.new_context()
     page = context.new_page()
@@ -359,18 +382,9 @@ def test_offline_build_works_from_file_urls(browser, offline_site):
     start = (offline_site / "01-roadmap.html").as_uri()
     page.goto(start, wait_until="load")
     assert page.evaluate("document.querySelectorAll('.arithmatex .katex').length") > 0
-    box = page.locator("input.md-search__input")
-    box.click()
     # The Japanese UI searches the Japanese pages only (their own index, search/search_index.js).
     for term, expected in [("活性化関数", "/05-activation-functions.html"), ("逆伝播", ".html"), ("perceptron", ".html")]:
-        links: list[str] = []
-        for _ in range(30):
-            box.fill(term)
-            box.press("End")
-            page.wait_for_timeout(500)
-            links = page.eval_on_selector_all(".md-search-result__item a", "as => as.map(a => a.href)")
-            if links:
-                break
+        links = _offline_search(page, term)
         assert any(expected in h for h in links), (term, links[:5])
         assert not any("/en/" in h for h in links), (term, links[:5])
         assert all(_file_of(h).is_file() for h in links), (term, [h for h in links if not _file_of(h).is_file()][:3])
@@ -380,16 +394,8 @@ def test_offline_build_works_from_file_urls(browser, offline_site):
     page.locator('a.md-select__link[hreflang="en"]').click()
     page.wait_for_url((offline_site / "en" / "01-roadmap.html").as_uri())
     # ... and the English UI the English pages only (en/search/search_index.js).
-    page.locator("input.md-search__input").click()
     for term, expected in [("perceptron", "/en/02-perceptron.html"), ("backpropagation", "/en/10-backpropagation.html")]:
-        links = []
-        for _ in range(30):
-            page.locator("input.md-search__input").fill(term)
-            page.locator("input.md-search__input").press("End")
-            page.wait_for_timeout(500)
-            links = page.eval_on_selector_all(".md-search-result__item a", "as => as.map(a => a.href)")
-            if links:
-                break
+        links = _offline_search(page, term)
         assert links and all("/en/" in h for h in links), (term, links[:5])
         assert any(expected in h for h in links), (term, links[:5])
         assert all(_file_of(h).is_file() for h in links), (term, [h for h in links if not _file_of(h).is_file()][:3])
@@ -512,7 +518,10 @@ def test_the_copy_button_leaves_the_first_line_free_on_touch_screens(browser, se
         # Material mounts a block's buttons when it comes into view (content.lazy): scroll through the page.
         for pre in page.locator("article pre").all():
             pre.scroll_into_view_if_needed()
-        page.wait_for_timeout(200)
+        # ... and wait until every shown block has its buttons (not for a time).
+        page.wait_for_function("""[...document.querySelectorAll('article pre > code')]
+          .filter(c => !c.closest('details:not([open])') && !c.closest('.no-copy'))
+          .every(c => c.parentElement.querySelector(':scope > .md-code__nav'))""")
         blocks = page.evaluate("""() => [...document.querySelectorAll('article pre')]
           .filter(pre => pre.querySelector(':scope > .md-code__nav') && pre.querySelector(':scope > code'))
           .map(pre => {
@@ -548,19 +557,24 @@ def test_tab_reaches_every_copy_button_although_they_mount_on_view(browser, serv
         for key in ("Tab", "Shift+Tab"):
             if key == "Shift+Tab":
                 page.locator("footer a").last.focus()
+            end = "footer" if key == "Tab" else "article"  # past the last block, either way
+            page.evaluate("window.__nnbookFocus = document.activeElement")
             reached = set()
             for _ in range(400):
                 page.keyboard.press(key)
-                page.wait_for_timeout(60)
-                end = "footer" if key == "Tab" else "article"  # past the last block, either way
-                focused = page.evaluate(f"""(() => {{ const a = document.activeElement;
-                  if (a && a.matches("{COPY_BUTTON}")) return a.closest('pre').id;
+                # The focus moves at once, or (a block whose button is not mounted yet) once
+                # code-buttons-keyboard.js has scrolled the block into view and its button came: wait
+                # for it to leave the element it was on, not for a time, then note where it went.
+                focused = page.wait_for_function(f"""() => {{ const a = document.activeElement;
+                  if (a === window.__nnbookFocus) return false;
+                  window.__nnbookFocus = a;
+                  if (a && a.matches("{COPY_BUTTON}")) return 'copy:' + a.closest('pre').id;
                   if ("{end}" === "footer" ? a && a.closest('footer') : a && !a.closest('article') && !a.closest('footer')) return 'end';
-                  return ''; }})()""")
+                  return 'other'; }}""", timeout=5_000).json_value()
                 if focused == "end":
                     break
-                if focused:
-                    reached.add(focused)
+                if focused.startswith("copy:") and focused != "copy:":  # (a block without an id: as before, not counted)
+                    reached.add(focused.removeprefix("copy:"))
             assert len(reached) == blocks, f"{path} {key}: {len(reached)} of {blocks} copy buttons reached"
     finally:
         watched.close()
