@@ -70,6 +70,17 @@ def browser():
         browser.close()
 
 
+@functools.cache
+def _without_pages(url: str) -> dict:
+    """The search index at ``url`` (a served one) with no page in it: its config only."""
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=30) as response:
+        index = json.load(response)
+    return {"config": index["config"], "docs": []}
+
+
 class Watched:
     """A page that records console errors and blocks (and records) requests to other hosts."""
 
@@ -86,10 +97,18 @@ class Watched:
         self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         self.page.on("response", lambda r: r.status >= 400 and self.errors.append(f"HTTP {r.status}: {r.url}"))
         self.page.route("**/*", self._route)
+        # Material's search worker fetches the language's search_index.json (~400 kB) on every page load
+        # and builds a lunr index of it in the background (CPU time the machine shares with the other
+        # tests). A test that does not search cannot depend on it, so it gets the index without its
+        # pages (the worker still starts, fetches and indexes, with nothing to index); the tests of the
+        # search, and the test of every page's requests, set search_index = True for the real one.
+        self.search_index = False
 
     def _route(self, route):
         url = route.request.url
-        if url.startswith(("data:", "blob:")) or urlsplit(url).netloc == self.host:
+        if not self.search_index and urlsplit(url).netloc == self.host and url.endswith("/search/search_index.json"):
+            route.fulfill(json=_without_pages(url))
+        elif url.startswith(("data:", "blob:")) or urlsplit(url).netloc == self.host:
             route.continue_()
         else:
             self.foreign.append(url)
@@ -127,6 +146,7 @@ def built_pages(site: Path) -> list[str]:
 def test_every_page_renders_math_without_errors_or_foreign_requests(site, watched):
     pages = built_pages(site)
     assert "/" in pages and "/en/" in pages
+    watched.search_index = True  # every request as a reader's browser makes it
     problems = []
     for k, path in enumerate(pages):
         # The first page waits for the network to go quiet (template requests, search worker); the
@@ -251,6 +271,7 @@ def search(page, term: str) -> list[str]:
     ],
 )
 def test_search_finds_the_page(watched, start, term, expected):
+    watched.search_index = True
     page = watched.goto(start)
     links = search(page, term)
     assert any(urlsplit(h).path.startswith(expected) for h in links), (term, links)
@@ -262,6 +283,7 @@ def test_a_japanese_query_is_marked_whole_on_the_page_it_opens(watched, term):
     """Material's search cuts a run of kanji into the pieces its index holds (活性 / 化関 / 数) and the page a
     hit opens marked those pieces, 化関 and every 数 (site-ux review, UX3c); assets/javascripts/
     search-highlight.js puts the word itself first in the hits' ?h= and drops one-character pieces."""
+    watched.search_index = True
     page = watched.goto("/")
     assert search(page, term)
     link = page.locator(".md-search-result__item > a").first
@@ -288,6 +310,7 @@ def test_search_stays_in_the_readers_language(watched, start, terms):
     """Each UI loads only its language's index (hooks/search_scope.py): every hit is in its language."""
     indexes = []
     watched.page.on("request", lambda r: r.url.endswith("search_index.json") and indexes.append(urlsplit(r.url).path))
+    watched.search_index = True
     page = watched.goto(start)
     english = start.startswith("/en/")
     for term in terms:
