@@ -71,13 +71,18 @@ def browser():
 
 
 @functools.cache
-def _without_pages(url: str) -> dict:
-    """The search index at ``url`` (a served one) with no page in it: its config only."""
+def _without_pages(url: str) -> dict | None:
+    """The search index at ``url`` (a served one) with no page in it: its config only; None if the
+    server answers with an error (the browser then fetches it itself and the test sees "HTTP 404")."""
     import json
+    import urllib.error
     import urllib.request
 
-    with urllib.request.urlopen(url, timeout=30) as response:
-        index = json.load(response)
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            index = json.load(response)
+    except urllib.error.HTTPError:
+        return None
     return {"config": index["config"], "docs": []}
 
 
@@ -106,7 +111,8 @@ class Watched:
 
     def _route(self, route):
         url = route.request.url
-        if not self.search_index and urlsplit(url).netloc == self.host and url.endswith("/search/search_index.json"):
+        if (not self.search_index and urlsplit(url).netloc == self.host and url.endswith("/search/search_index.json")
+                and _without_pages(url) is not None):
             route.fulfill(json=_without_pages(url))
         elif url.startswith(("data:", "blob:")) or urlsplit(url).netloc == self.host:
             route.continue_()
