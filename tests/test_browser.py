@@ -149,9 +149,14 @@ def built_pages(site: Path) -> list[str]:
     return paths
 
 
-def test_every_page_renders_math_without_errors_or_foreign_requests(site, watched):
+SHARES = 4  # the pages in four shares, so that the test workers can take one each
+
+
+@pytest.mark.parametrize("share", range(SHARES))
+def test_every_page_renders_math_without_errors_or_foreign_requests(site, watched, share):
     pages = built_pages(site)
     assert "/" in pages and "/en/" in pages
+    pages = pages[share::SHARES]
     watched.search_index = True  # every request as a reader's browser makes it
     problems = []
     for k, path in enumerate(pages):
@@ -176,6 +181,10 @@ def test_every_page_renders_math_without_errors_or_foreign_requests(site, watche
         problems += [f"{path}: request to another host: {u}" for u in watched.foreign]
         watched.errors.clear()
         watched.foreign.clear()
+    # What the last page asks for after its load event would otherwise go unseen.
+    watched.page.wait_for_load_state("networkidle")
+    problems += [f"{pages[-1]}: {e}" for e in watched.errors]
+    problems += [f"{pages[-1]}: request to another host: {u}" for u in watched.foreign]
     assert not problems, "\n".join(problems)
 
 
