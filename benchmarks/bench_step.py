@@ -320,14 +320,14 @@ LABELS = {
         "torch_over": "PyTorch / nnbook", "over_floor": "nnbook / floor",
         "measured": "Measured on", "threads": "threads",
         "median": "median CPU time of a step in each process, lowest of {n} processes per engine",
-        "command": "Produced by", "end": ".", "load": "load average (1 min) before → after",
+        "end": ".", "load": "load average (1 min) before → after",
     },
     "ja": {
         "net": "ネットワーク", "batch": "バッチ", "dtype": "dtype", "floor": "下限 (floor)",
         "torch_over": "PyTorch / nnbook", "over_floor": "nnbook / 下限",
         "measured": "計測環境", "threads": "スレッド数",
         "median": "各プロセスで測った 1 ステップの CPU 時間の中央値 (エンジンごとに {n} プロセスのうち最小)",
-        "command": "生成コマンド", "end": "。", "load": "ロードアベレージ (1 分) 計測前 → 計測後",
+        "end": "。", "load": "ロードアベレージ (1 分) 計測前 → 計測後",
     },
 }
 

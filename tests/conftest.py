@@ -13,6 +13,10 @@ from pathlib import Path
 
 import pytest
 
+# What a test waits for (0 nothing, 1 the notebooks' executions, 2 a built site): one rule for the order
+# here and for the units the test workers are handed (tests/nnbook_parallel.py).
+from nnbook_parallel import waits_for as _waits_for
+
 # Figures never need a screen, in unit tests and docs tests alike.
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -116,12 +120,6 @@ def _publish(path: Path, future) -> None:
     tmp.replace(path)  # atomic: a waiting worker never reads half a file
 
 
-def _waits_for(item) -> int:
-    """0: needs nothing of the background; 1: the notebooks' executions; 2: a built site."""
-    names = getattr(item, "fixturenames", ())
-    if item.path.name != "test_notebooks.py" and ("site" in names or "offline_site" in names):
-        return 2
-    return 1 if item.path.name == "test_notebooks.py" else 0
 
 
 @pytest.hookimpl(trylast=True)  # after the tmp_path plugin's own configure

@@ -40,9 +40,18 @@ def pytest_xdist_auto_num_workers(config) -> int:
     return min(cores, MAX_WORKERS) if whole and cores > 1 else 0
 
 
-def _waits_for_shared_work(item) -> bool:
+def waits_for(item) -> int:
+    """0: needs nothing that the run computes beside the tests; 1: the notebooks' executions; 2: a built
+    site (tests/conftest.py runs the tests in this order and computes those beside the others)."""
     names = getattr(item, "fixturenames", ())
-    return any(name in names for name in ("site", "offline_site", "notebook_runs", "executed"))
+    notebooks = item.path.name == "test_notebooks.py" or "notebook_runs" in names or "executed" in names
+    if not notebooks and ("site" in names or "offline_site" in names):
+        return 2
+    return 1 if notebooks else 0
+
+
+def _waits_for_shared_work(item) -> bool:
+    return waits_for(item) > 0
 
 
 @pytest.hookimpl(trylast=True)

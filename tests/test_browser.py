@@ -255,8 +255,9 @@ def test_the_primers_come_between_the_home_page_and_chapter_1(watched, path, bef
     assert links == {"prev": watched.base + before, "next": watched.base + after}
 
 
-def search(page, term: str) -> list[str]:
-    """Type ``term`` into Material's search box; the result links (top-level hits, in order)."""
+def search(page, term: str, sections: bool = False) -> list[str]:
+    """Type ``term`` into Material's search box; the result links (top-level hits, in order; with
+    ``sections``, every result link, the pages' sections included)."""
     box = page.locator("input.md-search__input")
     box.click()
     # An empty box empties the list, so the hits read below are this term's, not the previous one's.
@@ -274,7 +275,8 @@ def search(page, term: str) -> list[str]:
             break
         except sync_api.TimeoutError:
             continue
-    return page.eval_on_selector_all(".md-search-result__item > a", "as => as.map(a => a.href)")
+    links = ".md-search-result__item a" if sections else ".md-search-result__item > a"
+    return page.eval_on_selector_all(links, "as => as.map(a => a.href)")
 
 
 @pytest.mark.parametrize(
@@ -393,25 +395,6 @@ def _file_of(url: str) -> Path:
     return Path(unquote(urlsplit(url).path))
 
 
-def _offline_search(page, term: str) -> list[str]:
-    """As search(), every result link (sections included): the previous term's hits are gone first, then
-    the box is typed into until this term's appear (the worker may still be indexing)."""
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.fill("")
-    box.press("End")
-    page.wait_for_selector(".md-search-result__item", state="detached")
-    for _ in range(30):
-        box.fill(term)
-        box.press("End")
-        try:
-            page.wait_for_selector(".md-search-result__item", timeout=500)
-            break
-        except sync_api.TimeoutError:
-            continue
-    return page.eval_on_selector_all(".md-search-result__item a", "as => as.map(a => a.href)")
-
-
 def test_offline_build_works_from_file_urls(browser, offline_site):
     context = browser.new_context()
     page = context.new_page()
@@ -425,7 +408,7 @@ def test_offline_build_works_from_file_urls(browser, offline_site):
     assert page.evaluate("document.querySelectorAll('.arithmatex .katex').length") > 0
     # The Japanese UI searches the Japanese pages only (their own index, search/search_index.js).
     for term, expected in [("活性化関数", "/05-activation-functions.html"), ("逆伝播", ".html"), ("perceptron", ".html")]:
-        links = _offline_search(page, term)
+        links = search(page, term, sections=True)
         assert any(expected in h for h in links), (term, links[:5])
         assert not any("/en/" in h for h in links), (term, links[:5])
         assert all(_file_of(h).is_file() for h in links), (term, [h for h in links if not _file_of(h).is_file()][:3])
@@ -436,7 +419,7 @@ def test_offline_build_works_from_file_urls(browser, offline_site):
     page.wait_for_url((offline_site / "en" / "01-roadmap.html").as_uri())
     # ... and the English UI the English pages only (en/search/search_index.js).
     for term, expected in [("perceptron", "/en/02-perceptron.html"), ("backpropagation", "/en/10-backpropagation.html")]:
-        links = _offline_search(page, term)
+        links = search(page, term, sections=True)
         assert links and all("/en/" in h for h in links), (term, links[:5])
         assert any(expected in h for h in links), (term, links[:5])
         assert all(_file_of(h).is_file() for h in links), (term, [h for h in links if not _file_of(h).is_file()][:3])

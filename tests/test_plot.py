@@ -47,11 +47,12 @@ def test_the_two_paths_figure_renders():
 PHONE_COLUMN_PX = 358
 
 
-def _smallest_text_on_a_phone(fig) -> float:
-    """Smallest text of ``fig`` in CSS px when its SVG is shown in a phone's column."""
+def _smallest_text_in(fig, column_px: float) -> float:
+    """Smallest text of ``fig`` in CSS px when its SVG is shown in a column ``column_px`` wide (an SVG
+    wider than the column is scaled down to it)."""
     fig.canvas.draw()
     width_px = fig.get_tightbbox(fig.canvas.get_renderer()).width * 96
-    return plot.smallest_text(fig) * 4 / 3 * min(1.0, PHONE_COLUMN_PX / width_px)
+    return plot.smallest_text(fig) * 4 / 3 * min(1.0, column_px / width_px)
 
 
 @pytest.mark.parametrize("name", sorted(plot.FIGURES))
@@ -60,7 +61,7 @@ def test_every_figure_is_legible_on_a_phone(name):
 
     fig = plot.draw(name, narrow=name in plot.NARROW)
     try:
-        px = _smallest_text_on_a_phone(fig)
+        px = _smallest_text_in(fig, PHONE_COLUMN_PX)
     finally:
         plt.close(fig)
     assert px >= 10, f"{name}: smallest text {px:.1f} px on a 390-px phone (needs >= 10)"
@@ -70,12 +71,6 @@ def test_every_figure_is_legible_on_a_phone(name):
 # chapter 3); the wide layout of every figure keeps its text >= 10 px there (five panels in one row
 # did not: 8.5 px, so chapter 3's two five-panel figures use two rows).
 DESKTOP_COLUMN_PX = 748
-
-
-def _smallest_text_in(fig, column_px: float) -> float:
-    fig.canvas.draw()
-    width_px = fig.get_tightbbox(fig.canvas.get_renderer()).width * 96
-    return plot.smallest_text(fig) * 4 / 3 * min(1.0, column_px / width_px)
 
 
 @pytest.mark.parametrize("name", sorted(plot.FIGURES))
