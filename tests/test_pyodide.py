@@ -1,4 +1,5 @@
-"""The Run buttons of issue 16 in a real browser (Debian's chromium through playwright).
+"""The Run buttons of issue 16 in a real browser (Debian's headless Chromium through playwright,
+tests/nnbook_chromium.py).
 
 Needs a site built with the switch on: ``NNBOOK_RUN_BUTTONS=1 mkdocs build --site-dir DIR`` and then
 ``NNBOOK_RUN_SITE_DIR=DIR pytest tests/test_pyodide.py``; skipped otherwise (the normal build has no
@@ -22,9 +23,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from nnbook_chromium import CHROMIUM, FLAGS, MISSING
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path(os.environ.get("NNBOOK_CHROMIUM", "/usr/bin/chromium"))
 SITE = os.environ.get("NNBOOK_RUN_SITE_DIR")
 PAGES = [f"{lang}{ch}/" for ch in ("02-perceptron", "09-learning", "11-xor-training") for lang in ("", "en/")]
 
@@ -34,7 +35,7 @@ if not SITE:
 if not (Path(SITE) / "assets" / "pyodide" / "nnbook-run.js").exists():
     raise RuntimeError(f"{SITE} has no Run buttons: build it with NNBOOK_RUN_BUTTONS=1 (and not NNBOOK_OFFLINE)")
 if not CHROMIUM.exists():
-    raise RuntimeError(f"{CHROMIUM} not found (set NNBOOK_CHROMIUM)")
+    raise RuntimeError(MISSING)
 from playwright import sync_api  # noqa: E402
 
 
@@ -59,8 +60,7 @@ def browser():
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
+            args=[*FLAGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
         )
         yield b
         b.close()
