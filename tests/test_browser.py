@@ -242,18 +242,6 @@ def test_language_switcher_reaches_the_twin(watched, start, twin, title):
     assert not watched.errors and not watched.foreign, watched.errors + watched.foreign
 
 
-@pytest.mark.parametrize(("path", "before", "after"), [("/math/", "/", "/numpy/"),
-                                                       ("/numpy/", "/math/", "/01-roadmap/"),
-                                                       ("/en/math/", "/en/", "/en/numpy/"),
-                                                       ("/en/numpy/", "/en/math/", "/en/01-roadmap/")])
-def test_the_primers_come_between_the_home_page_and_chapter_1(watched, path, before, after):
-    """mkdocs.yml's nav puts math.md, then numpy.md, before chapter 1 (file order alone would put them last)."""
-    page = watched.goto(path)
-    links = {kind: urljoin(page.url, page.locator(f"a.md-footer__link--{kind}").get_attribute("href"))
-             for kind in ("prev", "next")}
-    assert links == {"prev": watched.base + before, "next": watched.base + after}
-
-
 def search(page, term: str, sections: bool = False) -> list[str]:
     """Type ``term`` into Material's search box; the result links (top-level hits, in order; with
     ``sections``, every result link, the pages' sections included)."""
@@ -279,21 +267,21 @@ def search(page, term: str, sections: bool = False) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("start", "term", "expected"),
+    ("start", "cases"),
     [
-        ("/", "活性化関数", "/glossary/"),
-        ("/", "誤差逆伝播法", "/glossary/"),
-        ("/en/", "backpropagation", "/en/glossary/"),
-        # Typographic quotes (smarty): a word right after “ is found, and a typed ' finds ’.
-        ("/en/", "surely", "/en/10-backpropagation/"),
-        ("/en/", "Novikoff's", "/en/03-xor-problem/"),
+        ("/", [("活性化関数", "/glossary/"), ("誤差逆伝播法", "/glossary/")]),
+        ("/en/", [("backpropagation", "/en/glossary/"),
+                  # Typographic quotes (smarty): a word right after “ is found, and a typed ' finds ’.
+                  ("surely", "/en/10-backpropagation/"), ("Novikoff's", "/en/03-xor-problem/")]),
     ],
 )
-def test_search_finds_the_page(watched, start, term, expected):
+def test_search_finds_the_page(watched, start, cases):
+    """Each term, typed into the same page's search box in turn, finds its page."""
     watched.search_index = True
     page = watched.goto(start)
-    links = search(page, term)
-    assert any(urlsplit(h).path.startswith(expected) for h in links), (term, links)
+    for term, expected in cases:
+        links = search(page, term)
+        assert any(urlsplit(h).path.startswith(expected) for h in links), (term, links)
     assert not watched.errors and not watched.foreign, watched.errors + watched.foreign
 
 
@@ -487,47 +475,57 @@ _PHONE_STATE = """() => {
 }"""
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_phone_pages_fit_and_figures_stay_legible(browser, server, scheme):
-    watched = Watched(browser, server, color_scheme=scheme, **PHONE)
+SCHEMES = {"light": "default", "dark": "slate"}  # Material's palette attribute for each scheme
+
+
+def test_phone_pages_fit_and_figures_stay_legible(browser, server):
+    """Each page is loaded once and read in both schemes: the layout is measured in the light one and
+    again after the switch to the dark one (Material's toggle sets the same attribute), whose figures
+    must be inverted and whose wide blocks must still show their scroll cue."""
+    watched = Watched(browser, server, **PHONE)
     try:
         problems = []
         wide_seen = {"maths": 0, "tables": 0}  # the checks below are not vacuous: these pages have both
+        stated: dict[str, float | None] = {}  # figure URL -> its smallest text in pt (read once)
         for path in PHONE_PAGES:
             page = watched.goto(path)
-            page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{'slate' if scheme == 'dark' else 'default'}')")
             page.wait_for_function("[...document.images].every(i => i.complete)")
-            s = page.evaluate(_PHONE_STATE)
-            if s["pageWidth"] > s["viewport"]:
-                problems.append(f"{path}: the page scrolls sideways ({s['pageWidth']} > {s['viewport']} px)")
-            assert s["figures"], f"{path}: no figure found"
-            for f in s["figures"]:
-                stated = re.search(r'data-smallest-text-pt="([0-9.]+)"', page.request.get(f["url"]).text())
-                if not stated:
-                    problems.append(f"{path}: {f['file']} does not state its smallest text (nnbook.plot.render_svg)")
-                    continue
-                smallest_pt = float(stated.group(1))
-                px = smallest_pt * 4 / 3 * f["shown"] / f["natural"]
-                if px < MIN_TEXT_PX:
-                    problems.append(f"{path}: {f['file']}: smallest text {px:.1f} px on screen")
-                inverted = f["filter"] not in ("", "none")
-                if inverted != (scheme == "dark"):
-                    problems.append(f"{path}: {f['file']} filter {f['filter']!r} in the {scheme} scheme")
-            wide_seen["maths"] += sum(m["wide"] for m in s["maths"])
-            wide_seen["tables"] += sum(t["wide"] for t in s["tables"])
-            for m in s["maths"]:
-                if m["wide"] and not (m["scrolls"] and m["shadow"]):
-                    problems.append(f"{path}: a display formula wider than the column has no visible scroll cue {m}")
-            for t in s["tables"]:
-                if t["wide"] and not (t["wrapped"] and t["wrapped"]["scrolls"] and t["wrapped"]["shadow"]):
-                    problems.append(f"{path}: a table wider than the column does not scroll visibly {t}")
+            for scheme, attribute in SCHEMES.items():
+                page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{attribute}')")
+                s = page.evaluate(_PHONE_STATE)
+                if s["pageWidth"] > s["viewport"]:
+                    problems.append(f"{path} ({scheme}): the page scrolls sideways ({s['pageWidth']} > {s['viewport']} px)")
+                assert s["figures"], f"{path}: no figure found"
+                for f in s["figures"]:
+                    if f["url"] not in stated:
+                        found = re.search(r'data-smallest-text-pt="([0-9.]+)"', page.request.get(f["url"]).text())
+                        stated[f["url"]] = float(found.group(1)) if found else None
+                    if stated[f["url"]] is None:
+                        problems.append(f"{path}: {f['file']} does not state its smallest text (nnbook.plot.render_svg)")
+                        continue
+                    px = stated[f["url"]] * 4 / 3 * f["shown"] / f["natural"]
+                    if px < MIN_TEXT_PX:
+                        problems.append(f"{path} ({scheme}): {f['file']}: smallest text {px:.1f} px on screen")
+                    inverted = f["filter"] not in ("", "none")
+                    if inverted != (scheme == "dark"):
+                        problems.append(f"{path}: {f['file']} filter {f['filter']!r} in the {scheme} scheme")
+                if scheme == "light":
+                    wide_seen["maths"] += sum(m["wide"] for m in s["maths"])
+                    wide_seen["tables"] += sum(t["wide"] for t in s["tables"])
+                    light = s
+                for m in s["maths"]:
+                    if m["wide"] and not (m["scrolls"] and m["shadow"]):
+                        problems.append(f"{path} ({scheme}): a display formula wider than the column has no visible scroll cue {m}")
+                for t in s["tables"]:
+                    if t["wide"] and not (t["wrapped"] and t["wrapped"]["scrolls"] and t["wrapped"]["shadow"]):
+                        problems.append(f"{path} ({scheme}): a table wider than the column does not scroll visibly {t}")
         assert not problems, "\n".join(problems)
         assert wide_seen["maths"] and wide_seen["tables"], wide_seen
-        if scheme == "light":  # the narrow layouts are what phones get, and the figures are transparent
-            files = {f["file"] for f in s["figures"]}
-            assert any(name.endswith(".narrow.svg") for name in files), files
-            svg = page.request.get(watched.base + "/assets/figures/02-gate-lines.narrow.svg").text()
-            assert '<g id="patch_1">' in svg and 'style="fill: none"' in svg.split('<g id="patch_1">')[1][:400]
+        # the narrow layouts are what phones get, and the figures are transparent
+        files = {f["file"] for f in light["figures"]}
+        assert any(name.endswith(".narrow.svg") for name in files), files
+        svg = page.request.get(watched.base + "/assets/figures/02-gate-lines.narrow.svg").text()
+        assert '<g id="patch_1">' in svg and 'style="fill: none"' in svg.split('<g id="patch_1">')[1][:400]
     finally:
         watched.close()
 
@@ -655,24 +653,26 @@ _NOTEBOOK_STATE = """() => {
 }"""
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", ["/notebooks/10-backpropagation/", "/en/notebooks/10-backpropagation/"])
-def test_notebook_pages_use_the_whole_column_on_phones(browser, server, path, scheme):
+def test_notebook_pages_use_the_whole_column_on_phones(browser, server, path):
     """At 390 px no "In [n]:" prompt is shown, and cells, outputs and figures are as wide as the column
-    (the notebook was 32 px narrower, kept clear of the floating edit button)."""
-    watched = Watched(browser, server, color_scheme=scheme, **PHONE)
+    (the notebook was 32 px narrower, kept clear of the floating edit button); in both schemes (one
+    load, read again after the switch to the dark one), and only the dark one inverts the figures."""
+    watched = Watched(browser, server, **PHONE)
     try:
         page = watched.goto(path)
         page.wait_for_function("[...document.images].every(i => i.complete)")
-        s = page.evaluate(_NOTEBOOK_STATE)
-        assert s["pageWidth"] <= s["viewport"], s
-        assert s["prompts"] == 0, s
-        assert s["figures"] and s["inputs"] and s["outputs"]
-        for name in ("notebook", "inputs", "outputs"):
-            assert all(w >= s["column"] - 1 for w in s[name]), (name, s[name], s["column"])
-        for f in s["figures"]:
-            assert f["shown"] >= min(s["column"], f["natural"]) - 1, (f, s["column"])
-            assert (f["filter"] not in ("", "none")) == (scheme == "dark"), f
+        for scheme, attribute in SCHEMES.items():
+            page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{attribute}')")
+            s = page.evaluate(_NOTEBOOK_STATE)
+            assert s["pageWidth"] <= s["viewport"], (scheme, s)
+            assert s["prompts"] == 0, (scheme, s)
+            assert s["figures"] and s["inputs"] and s["outputs"]
+            for name in ("notebook", "inputs", "outputs"):
+                assert all(w >= s["column"] - 1 for w in s[name]), (scheme, name, s[name], s["column"])
+            for f in s["figures"]:
+                assert f["shown"] >= min(s["column"], f["natural"]) - 1, (scheme, f, s["column"])
+                assert (f["filter"] not in ("", "none")) == (scheme == "dark"), (scheme, f)
     finally:
         watched.close()
 

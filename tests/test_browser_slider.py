@@ -214,41 +214,47 @@ def test_the_widget_works_from_a_file_url(browser, site, lang):
         context.close()
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_the_widget_fits_a_phone(browser, server, lang, scheme):  # noqa: F811
-    watched = Watched(browser, server, color_scheme=scheme, **PHONE)
+def test_the_widget_fits_a_phone(browser, server, lang):  # noqa: F811
+    """One load, read in the light scheme and again after the switch to the dark one (the attribute
+    Material's toggle sets): it fits, and its squares and line take each scheme's colours."""
+    watched = Watched(browser, server, **PHONE)
     try:
         page = watched.goto(PAGES[lang])
-        page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{'slate' if scheme == 'dark' else 'default'}')")
         page.locator('.nn-slider button[data-gate="OR"]').click()
         check_state(page.evaluate(STATE), 1.0, 1.0, -0.5)
-        fit = page.evaluate("""() => {
-          const w = document.querySelector('.nn-slider'), r = w.getBoundingClientRect();
-          // (inside the plot, the inner svg clips the line drawn beyond the square)
-          const inner = [...w.querySelectorAll('*')].filter(e => e.getClientRects().length && !e.closest('svg[data-role=plot] svg'))
-            .filter(e => { const b = e.getBoundingClientRect(); return b.right > r.right + 1 || b.left < r.left - 1; })
-            .map(e => e.tagName + '.' + e.getAttribute('class') + ' ' + Math.round(e.getBoundingClientRect().left) + '..' + Math.round(e.getBoundingClientRect().right));
-          const plot = w.querySelector('svg[data-role=plot]').getBoundingClientRect();
-          const slider = w.querySelector('input[data-param=w1]').getBoundingClientRect();
-          return {page: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth,
-                  outside: inner, plot: plot.width, slider: slider.width, sliderHeight: slider.height};
-        }""")
-        assert fit["page"] <= fit["viewport"] and not fit["outside"], fit
-        assert fit["plot"] >= 200 and fit["slider"] >= 150, fit  # large enough to read and to drag
-        # open squares are the page's background (dark in the dark scheme), the line its text colour
-        colours = page.evaluate("""() => ({bg: getComputedStyle(document.body).backgroundColor,
-          fg: getComputedStyle(document.querySelector('article')).color,
-          zero: getComputedStyle(document.querySelector('.nn-slider__zero')).fill,
-          line: getComputedStyle(document.querySelector('.nn-slider__line')).stroke})""")
-        assert colours["zero"] == colours["bg"] and colours["line"] == colours["fg"], colours
-        w = page.locator(".nn-slider")
-        w.scroll_into_view_if_needed()
-        SCREENSHOTS.mkdir(exist_ok=True)
-        w.screenshot(path=str(SCREENSHOTS / f"slider-{lang}-{scheme}-390.png"))
+        for scheme, attribute in (("light", "default"), ("dark", "slate")):
+            page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{attribute}')")
+            check_fit_and_colours(page, lang, scheme)
         assert not watched.errors and not watched.foreign, watched.errors + watched.foreign
     finally:
         watched.close()
+
+
+def check_fit_and_colours(page, lang: str, scheme: str) -> None:
+    fit = page.evaluate("""() => {
+      const w = document.querySelector('.nn-slider'), r = w.getBoundingClientRect();
+      // (inside the plot, the inner svg clips the line drawn beyond the square)
+      const inner = [...w.querySelectorAll('*')].filter(e => e.getClientRects().length && !e.closest('svg[data-role=plot] svg'))
+        .filter(e => { const b = e.getBoundingClientRect(); return b.right > r.right + 1 || b.left < r.left - 1; })
+        .map(e => e.tagName + '.' + e.getAttribute('class') + ' ' + Math.round(e.getBoundingClientRect().left) + '..' + Math.round(e.getBoundingClientRect().right));
+      const plot = w.querySelector('svg[data-role=plot]').getBoundingClientRect();
+      const slider = w.querySelector('input[data-param=w1]').getBoundingClientRect();
+      return {page: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth,
+              outside: inner, plot: plot.width, slider: slider.width, sliderHeight: slider.height};
+    }""")
+    assert fit["page"] <= fit["viewport"] and not fit["outside"], (scheme, fit)
+    assert fit["plot"] >= 200 and fit["slider"] >= 150, (scheme, fit)  # large enough to read and to drag
+    # open squares are the page's background (dark in the dark scheme), the line its text colour
+    colours = page.evaluate("""() => ({bg: getComputedStyle(document.body).backgroundColor,
+      fg: getComputedStyle(document.querySelector('article')).color,
+      zero: getComputedStyle(document.querySelector('.nn-slider__zero')).fill,
+      line: getComputedStyle(document.querySelector('.nn-slider__line')).stroke})""")
+    assert colours["zero"] == colours["bg"] and colours["line"] == colours["fg"], (scheme, colours)
+    w = page.locator(".nn-slider")
+    w.scroll_into_view_if_needed()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    w.screenshot(path=str(SCREENSHOTS / f"slider-{lang}-{scheme}-390.png"))
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

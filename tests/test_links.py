@@ -231,6 +231,22 @@ def test_language_switcher_leads_to_the_twin(build, site, offline_site):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize(("page", "before", "after"), [("math", "", "numpy"), ("numpy", "math", "01-roadmap"),
+                                                       ("en/math", "en", "en/numpy"), ("en/numpy", "en/math", "en/01-roadmap")])
+def test_the_primers_come_between_the_home_page_and_chapter_1(site, page, before, after):
+    """mkdocs.yml's nav puts math.md, then numpy.md, before chapter 1 (file order alone would put them last):
+    the footer's previous and next links of each primer."""
+    html = (site / page / "index.html").read_text(encoding="utf-8")
+    links = {}
+    for kind in ("prev", "next"):
+        tag = re.search(rf'<a\b[^>]*\bclass="[^"]*\bmd-footer__link--{kind}\b[^"]*"[^>]*>', html)
+        assert tag, f"{page}: no md-footer__link--{kind}"
+        href = re.search(r'\bhref="([^"]*)"', tag.group(0)).group(1)
+        links[kind] = posixpath.normpath(posixpath.join(page, href)).removeprefix("./").strip("/")
+        links[kind] = "" if links[kind] == "." else links[kind]
+    assert links == {"prev": before, "next": after}, page
+
+
 def test_each_language_has_its_404_page(site):
     for rel, lang, heading in [("404.html", "ja", "ページが見つかりません"), ("en/404.html", "en", "Page not found")]:
         text = (site / rel).read_text(encoding="utf-8")
