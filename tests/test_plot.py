@@ -24,6 +24,32 @@ def test_the_slope_figure_is_registered_and_renders_the_same_svg_every_time():
     assert first == second  # no date, no random ids: the build's output does not churn
 
 
+def test_importing_and_drawing_leave_pyplot_and_the_readers_backend_alone():
+    # A reader's Jupyter kernel has its own backend (MPLBACKEND, set by ipykernel): a library does not
+    # switch it, nor import pyplot (figures made by pyplot stay in its registry until closed). The figures
+    # come out the same whatever the backend. A fresh process: the other tests' imports would hide it.
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = """if True:
+        import json, sys
+        import matplotlib
+        import nnbook.plot
+        imported = 'matplotlib.pyplot' in sys.modules
+        svg = nnbook.plot.render_svg('math-slope')
+        print(json.dumps([imported, 'matplotlib.pyplot' in sys.modules, matplotlib.get_backend(), svg]))
+    """
+    env = {**os.environ, "MPLBACKEND": "pdf"}  # a backend that is not Agg
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    after_import, after_drawing, backend, svg = json.loads(done.stdout)
+    assert (after_import, after_drawing) == (False, False)
+    assert backend == "pdf"
+    assert svg == plot.render_svg("math-slope")
+
+
 def test_an_unknown_figure_name_is_refused_with_the_known_names():
     with pytest.raises(KeyError, match="math-slope"):
         plot.render_svg("no-such-figure")
@@ -57,13 +83,7 @@ def _smallest_text_in(fig, column_px: float) -> float:
 
 @pytest.mark.parametrize("name", sorted(plot.FIGURES))
 def test_every_figure_is_legible_on_a_phone(name):
-    import matplotlib.pyplot as plt
-
-    fig = plot.draw(name, narrow=name in plot.NARROW)
-    try:
-        px = _smallest_text_in(fig, PHONE_COLUMN_PX)
-    finally:
-        plt.close(fig)
+    px = _smallest_text_in(plot.draw(name, narrow=name in plot.NARROW), PHONE_COLUMN_PX)
     assert px >= 10, f"{name}: smallest text {px:.1f} px on a 390-px phone (needs >= 10)"
 
 
@@ -75,42 +95,24 @@ DESKTOP_COLUMN_PX = 748
 
 @pytest.mark.parametrize("name", sorted(plot.FIGURES))
 def test_every_figure_is_legible_on_a_desktop(name):
-    import matplotlib.pyplot as plt
-
-    fig = plot.draw(name)
-    try:
-        px = _smallest_text_in(fig, DESKTOP_COLUMN_PX)
-    finally:
-        plt.close(fig)
+    px = _smallest_text_in(plot.draw(name), DESKTOP_COLUMN_PX)
     assert px >= 10, f"{name}: smallest text {px:.1f} px in a 1280-px window's column (needs >= 10)"
 
 
 def test_the_five_panel_figures_use_two_rows_on_a_desktop_and_one_column_on_a_phone():
-    import matplotlib.pyplot as plt
-
     for name in ("03-xor-wall", "03-and-epochs"):
         wide, narrow = plot.draw(name), plot.draw(name, narrow=True)
-        try:
-            rows = {r for a in wide.axes for r in a.get_subplotspec().rowspan}
-            assert len(wide.axes) == 5 and rows == {0, 1}, name
-            assert [list(a.get_subplotspec().rowspan) for a in narrow.axes] == [[0], [1], [2], [3], [4]], name
-            assert narrow.get_figwidth() <= plot.NARROW_WIDTH, name
-        finally:
-            plt.close(wide)
-            plt.close(narrow)
+        rows = {r for a in wide.axes for r in a.get_subplotspec().rowspan}
+        assert len(wide.axes) == 5 and rows == {0, 1}, name
+        assert [list(a.get_subplotspec().rowspan) for a in narrow.axes] == [[0], [1], [2], [3], [4]], name
+        assert narrow.get_figwidth() <= plot.NARROW_WIDTH, name
 
 
 def test_a_narrow_layout_stacks_the_panels_and_is_at_most_narrow_width_wide():
-    import matplotlib.pyplot as plt
-
     wide, narrow = plot.draw("02-gate-lines"), plot.draw("02-gate-lines", narrow=True)
-    try:
-        assert [a.get_subplotspec().get_geometry()[:2] for a in wide.axes] == [(1, 3)] * 3
-        assert [a.get_subplotspec().get_geometry()[:2] for a in narrow.axes] == [(3, 1)] * 3
-        assert narrow.get_figwidth() <= plot.NARROW_WIDTH
-    finally:
-        plt.close(wide)
-        plt.close(narrow)
+    assert [a.get_subplotspec().get_geometry()[:2] for a in wide.axes] == [(1, 3)] * 3
+    assert [a.get_subplotspec().get_geometry()[:2] for a in narrow.axes] == [(3, 1)] * 3
+    assert narrow.get_figwidth() <= plot.NARROW_WIDTH
     assert not plot.is_narrow()  # the flag does not leak into the next figure
     with pytest.raises(ValueError, match="no narrow layout"):
         plot.draw("02-perceptron", narrow=True)
@@ -134,11 +136,8 @@ def test_a_transparent_figure_has_no_background():
 
 
 def _drawn(name):
-    import matplotlib.pyplot as plt
-
     fig = plot.draw(name)
     fig.canvas.draw()
-    plt.close(fig)
     return fig
 
 

@@ -15,10 +15,9 @@ import io
 from collections.abc import Callable
 
 import matplotlib
-
-matplotlib.use("Agg")  # no screen needed; must precede pyplot's import
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle
 
 FIGURES: dict[str, Callable[[], Figure]] = {}
 
@@ -78,7 +77,6 @@ def render_svg(name: str, *, narrow: bool = False, transparent: bool = False) ->
         fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight", dpi=150,
                     transparent=transparent)
     smallest = smallest_text(fig)  # after savefig: tick labels have their text only once drawn
-    plt.close(fig)
     # The size of its smallest text, for checks of what a screen shows (tests/test_browser.py).
     return buffer.getvalue().replace("<svg ", f'<svg data-smallest-text-pt="{smallest:g}" ', 1)
 
@@ -93,7 +91,7 @@ def smallest_text(fig: Figure) -> float:
 
 def new_figure(width: float = 4.0, height: float = 3.0, *, narrow_size: tuple[float, float] | None = None,
                **subplots_kw) -> tuple[Figure, object]:
-    """A figure with the book's common style; returns ``(fig, axes)`` like ``plt.subplots``.
+    """A figure with the book's common style; returns ``(fig, axes)`` like ``Figure.subplots``.
 
     In the narrow layout (``is_narrow()``) a row of panels becomes a column, each panel keeping its
     size but at most ``NARROW_WIDTH`` wide, and a single panel is at most ``NARROW_WIDTH`` wide, unless
@@ -115,8 +113,15 @@ def new_figure(width: float = 4.0, height: float = 3.0, *, narrow_size: tuple[fl
             width, height = panel_width, sum(panel_heights)
         elif width > NARROW_WIDTH:
             width = NARROW_WIDTH
-    fig, axes = plt.subplots(figsize=(width, height), **subplots_kw)
-    return fig, axes
+    fig = _figure(figsize=(width, height))
+    return fig, fig.subplots(**subplots_kw)
+
+
+def _figure(**kwargs) -> Figure:
+    """A new figure drawn by Agg (no pyplot: the reader's backend is left alone)."""
+    fig = Figure(**kwargs)
+    FigureCanvasAgg(fig)  # attaches itself as fig.canvas: draw() and get_renderer() work
+    return fig
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,7 +217,7 @@ def two_paths_gradients(a: float, b: float) -> dict[str, float]:
 def _primer_two_paths() -> Figure:
     """The graph s = a + b, f = s * b: values forward (black), derivatives of f backward (red); b adds two."""
     import numpy as np
-    from matplotlib.patches import Circle, FancyBboxPatch
+    from matplotlib.patches import FancyBboxPatch
 
     a, b = 2.0, 3.0
     g = two_paths_gradients(a, b)
@@ -382,7 +387,6 @@ _P1_WRONG = "#ff7f0e"  # rings around points that a line puts on the wrong side
 @figure("03-xor-wall", narrow=True)
 def _p1_xor_wall() -> Figure:
     import numpy as np
-    from matplotlib.patches import Circle
 
     from nnbook import AND, GATE_PARAMS, XOR, truth_table
 
@@ -394,7 +398,7 @@ def _p1_xor_wall() -> Figure:
     if is_narrow():
         fig, axes = new_figure(12.5, 3.3, ncols=5)  # one panel per row
     else:  # AND on its own at the left, the four tries at XOR in two rows beside it
-        fig = plt.figure(figsize=(7.8, 6.2))
+        fig = _figure(figsize=(7.8, 6.2))
         grid = fig.add_gridspec(2, 3)
         axes = [fig.add_subplot(grid[:, 0])] + [fig.add_subplot(grid[r, c]) for r in (0, 1) for c in (1, 2)]
     _p1_plane(axes[0])
@@ -442,7 +446,6 @@ def _p1_error_history() -> Figure:
 @figure("03-and-epochs", narrow=True)
 def _p1_and_epochs() -> Figure:
     import numpy as np
-    from matplotlib.patches import Circle
 
     from nnbook import train_perceptron, truth_table
 
@@ -453,7 +456,7 @@ def _p1_and_epochs() -> Figure:
     if is_narrow():
         fig, axes = new_figure(12.5, 3.3, ncols=5)  # one panel per row
     else:  # epochs 1-3 in the first row, 4 and 5 centred under them
-        fig = plt.figure(figsize=(7.8, 6.2))
+        fig = _figure(figsize=(7.8, 6.2))
         grid = fig.add_gridspec(2, 6)
         axes = [fig.add_subplot(grid[0, 2 * k:2 * k + 2]) for k in range(3)]
         axes += [fig.add_subplot(grid[1, 2 * k + 1:2 * k + 3]) for k in range(2)]
@@ -484,7 +487,6 @@ def _p1_learned_lines() -> Figure:
 
 
 def _p1_node(ax, xy, label: str, *, color: str = "white", edge: str = _P1_LINE, r: float = 0.32) -> None:
-    from matplotlib.patches import Circle
 
     ax.add_patch(Circle(xy, r, facecolor=color, edgecolor=edge, linewidth=2, zorder=3))
     ax.text(*xy, label, ha="center", va="center", fontsize=15, zorder=4)
@@ -686,10 +688,10 @@ def _affine_graph() -> Figure:
                 ax.text(xi + t * (xj - xi), yi + t * (yj - yi) + 0.12, f"$w_{{{i}2}}$", color=_P2_DERIV,
                         ha="center", fontsize=12)
     for i, (x, y) in inputs.items():
-        ax.add_patch(plt.Circle((x, y), 0.28, facecolor="white", edgecolor=_P2_FUNC, lw=2, zorder=2))
+        ax.add_patch(Circle((x, y), 0.28, facecolor="white", edgecolor=_P2_FUNC, lw=2, zorder=2))
         ax.text(x, y, f"$x_{i}$", ha="center", va="center", fontsize=13, zorder=3)
     for j, (x, y) in outputs.items():
-        ax.add_patch(plt.Circle((x, y), 0.28, facecolor="white", edgecolor=_P2_FUNC, lw=2, zorder=2))
+        ax.add_patch(Circle((x, y), 0.28, facecolor="white", edgecolor=_P2_FUNC, lw=2, zorder=2))
         ax.text(x, y, f"$y_{j}$", ha="center", va="center", fontsize=13, zorder=3)
         ax.text(x + 0.42, y, f"$+\\,b_{j}$", ha="left", va="center", fontsize=11, color="#555555")
     # W written out below the graph, its column 2 (the weights into y_2) highlighted like the edges.
@@ -824,7 +826,7 @@ def _xor_network() -> Figure:
         edge(p, pos_out[0], W2[j, 0], 0.45)
 
     def node(p, text, sub):
-        ax.add_patch(plt.Circle(p, 0.48, facecolor="white", edgecolor=_P2_FUNC, lw=2, zorder=3))
+        ax.add_patch(Circle(p, 0.48, facecolor="white", edgecolor=_P2_FUNC, lw=2, zorder=3))
         ax.text(p[0], p[1], text, ha="center", va="center", fontsize=11, zorder=4)
         ax.text(p[0], p[1] - 0.72, sub, ha="center", va="center", fontsize=10, color="#555555")
 
@@ -1021,8 +1023,8 @@ def _xor_decision_boundary() -> Figure:
     snapshots[history.epochs] = network.predict(grid).reshape(gx.shape)
 
     if is_narrow():  # phones: a 2 x 2 grid of the snapshots, the colour bar below them
-        fig, grid_axes = plt.subplots(3, 2, figsize=(NARROW_WIDTH, 6.2),
-                                      gridspec_kw={"height_ratios": [1, 1, 0.06]})
+        fig = _figure(figsize=(NARROW_WIDTH, 6.2))
+        grid_axes = fig.subplots(3, 2, gridspec_kw={"height_ratios": [1, 1, 0.06]})
         gs = grid_axes[2, 0].get_gridspec()
         for ax in grid_axes[2]:
             ax.remove()
@@ -1188,7 +1190,7 @@ def _xor_backward() -> Figure:
         edge(p, pos_out, dW2[j, 0], 0.5)
 
     def node(p, value, name):
-        ax.add_patch(plt.Circle(p, 0.56, facecolor="white", edgecolor=_P2_FUNC, lw=2, zorder=3))
+        ax.add_patch(Circle(p, 0.56, facecolor="white", edgecolor=_P2_FUNC, lw=2, zorder=3))
         ax.text(p[0], p[1], value, ha="center", va="center", fontsize=10, color=fwd, zorder=4)
         ax.text(p[0], p[1] + 0.68, name, ha="center", va="bottom", fontsize=10, color="#555555", zorder=4)
 
@@ -1239,7 +1241,8 @@ def digits_images() -> Figure:
     data = load_digits()  # the page's split (seed 0)
     count = 10
     if is_narrow():  # phones: two rows of five
-        fig, grid = plt.subplots(2, count // 2, figsize=(NARROW_WIDTH * 0.8, 2.6))
+        fig = _figure(figsize=(NARROW_WIDTH * 0.8, 2.6))
+        grid = fig.subplots(2, count // 2)
         axes = grid.ravel()
     else:
         fig, axes = new_figure(6.0, 1.55, ncols=count)
