@@ -766,11 +766,12 @@ _NOTEBOOK_CONTRAST = """() => {
     const key = el.className + ' ' + getComputedStyle(el).color + ' ' + bg;
     if (ratio < 4.5 && !seen.has(key)) { seen.add(key); low.push(`${el.tagName.toLowerCase()}.${el.className} ${getComputedStyle(el).color} (x${fg[3].toFixed(2)}) on rgb(${bg.slice(0, 3).map(Math.round)}): ${ratio.toFixed(2)}:1 ${JSON.stringify(el.textContent.slice(0, 30))}`); }
   }
-  // A cell not yet on screen keeps a placeholder height (content-visibility: auto); its contents must be
-  // clipped to it, or checkers (axe, in Lighthouse) measure the spilled text on whatever lies below.
-  const spill = [...document.querySelectorAll('.jp-Notebook .jp-Cell')].filter(c =>
+  // A cell not yet on screen keeps a placeholder height (content-visibility: auto); a code cell's contents
+  // (a traceback's colours) must be clipped to it, or checkers (axe, in Lighthouse) measure the spilled
+  // text on whatever lies below.
+  const spill = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')].filter(c =>
     c.scrollHeight > c.clientHeight + 1 && getComputedStyle(c).overflowY === 'visible').length;
-  return {low, spill, cells: document.querySelectorAll('.jp-Notebook .jp-Cell').length};
+  return {low, spill, cells: document.querySelectorAll('.jp-Notebook .jp-CodeCell').length};
 }"""
 
 
@@ -787,10 +788,10 @@ def test_notebook_text_has_4_5_to_1_contrast_in_both_schemes(browser, server):
         for scheme, attribute in SCHEMES.items():
             page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{attribute}')")
             s = page.evaluate(_NOTEBOOK_CONTRAST)
-            assert s["cells"] > 50
+            assert s["cells"] > 30
             problems += [f"{scheme}: {low}" for low in s["low"]]
             if s["spill"]:
-                problems.append(f"{scheme}: {s['spill']} of {s['cells']} cells let their contents spill out unclipped")
+                problems.append(f"{scheme}: {s['spill']} of {s['cells']} code cells let their contents spill out unclipped")
         assert not problems, "\n".join(problems)
     finally:
         watched.close()
