@@ -7,7 +7,8 @@
   pages too: it becomes a description of what the image is, in the page's language.
 - Tracebacks in notebook outputs carry IPython's inline colours (``style="color: rgb(0,135,0)"``),
   3.4-4.3:1 on the light background: each becomes ``--nnbook-fg`` (the hue darkened to 4.5:1 on
-  #f5f5f5) and ``--nnbook-fg-dark`` (the original, for the dark scheme); extra.css applies them.
+  #f5f5f5) and ``--nnbook-fg-dark`` (for the dark scheme: the original, lightened to 4.5:1 on the dark
+  backgrounds where it had less, as rgb(0,135,0) had 3.4:1 on #1e2129); extra.css applies them.
 
 Upstream: neither Material nor nbconvert lets a site set these; the HTML is patched after rendering.
 """
@@ -28,6 +29,7 @@ NBCONVERT_ALT = 'alt="No description has been provided for this image"'
 
 INLINE_COLOUR = re.compile(r'style="color: rgb\((\d+),\s*(\d+),\s*(\d+)\)"')
 LIGHT_BACKGROUND = (0xF5, 0xF5, 0xF5)  # the cells' background on the light scheme (the darkest there)
+DARK_BACKGROUNDS = ((0x1E, 0x21, 0x29), (0x21, 0x21, 0x21))  # the dark scheme's page and code cells
 
 
 def luminance(rgb) -> float:
@@ -53,11 +55,24 @@ def darkened(rgb, background=LIGHT_BACKGROUND, target=4.6) -> tuple[int, int, in
     return (0, 0, 0)
 
 
+def lightened(rgb, backgrounds=DARK_BACKGROUNDS, target=4.6) -> tuple[int, int, int]:
+    """``rgb`` as it is if it has 4.5:1 on each of ``backgrounds``, else mixed with white until it has
+    ``target``:1 on each."""
+    if all(contrast(rgb, b) >= 4.5 for b in backgrounds):
+        return tuple(rgb)
+    for step in range(101):
+        colour = tuple(round(c + (255 - c) * step / 100) for c in rgb)
+        if all(contrast(colour, b) >= target for b in backgrounds):
+            return colour
+    return (255, 255, 255)
+
+
 def readable_colours(html: str) -> str:
     def replace(match: re.Match) -> str:
         rgb = tuple(int(c) for c in match.groups())
         light = "#%02x%02x%02x" % darkened(rgb)
-        return f'style="--nnbook-fg: {light}; --nnbook-fg-dark: rgb({",".join(map(str, rgb))})"'
+        dark = ",".join(map(str, lightened(rgb)))
+        return f'style="--nnbook-fg: {light}; --nnbook-fg-dark: rgb({dark})"'
 
     return INLINE_COLOUR.sub(replace, html)
 

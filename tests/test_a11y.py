@@ -38,7 +38,11 @@ def test_traceback_colours_get_a_darker_twin_with_enough_contrast():
     for light in __import__("re").findall(r"--nnbook-fg: #([0-9a-f]{6})", html):
         rgb = tuple(int(light[i:i + 2], 16) for i in (0, 2, 4))
         assert a11y.contrast(rgb, a11y.LIGHT_BACKGROUND) >= 4.5
-    assert "--nnbook-fg-dark: rgb(0,135,0)" in html  # the dark scheme keeps IPython's colour
+    darks = [tuple(map(int, d.split(","))) for d in __import__("re").findall(r"--nnbook-fg-dark: rgb\(([\d,]+)\)", html)]
+    assert darks[1] == (188, 188, 188)  # enough on the dark scheme already: IPython's colour is kept
+    assert darks[0] != (0, 135, 0)  # 3.4:1 on #1e2129: lightened
+    for rgb in darks:
+        assert all(a11y.contrast(rgb, b) >= 4.5 for b in a11y.DARK_BACKGROUNDS)
 
 
 def test_the_light_scheme_colours_in_extra_css_have_4_5_to_1():
