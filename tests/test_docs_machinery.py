@@ -347,7 +347,8 @@ def test_warnings_are_shown_output(planted):
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
     make_project(pytester.path)
     # Not needed here, and slow inside a large test session (its gc passes walk the caller's heap too).
-    pytester.makeini(f"[pytest]\naddopts = {ADDOPTS} -p no:unraisableexception\n")
+    # pytest.ini, not pytester.makeini (a tox.ini, which make_project's pytest.ini would override).
+    (pytester.path / "pytest.ini").write_text(f"[pytest]\naddopts = {ADDOPTS} -p no:unraisableexception -p no:hypothesispytest\n")
     return pytester
 
 
