@@ -2,8 +2,8 @@
 
 * ``mkdocs serve`` does not execute notebooks: a notebook never executed shows its code under a note;
   once ``mkdocs build`` has executed it, serve shows those outputs; ``mkdocs build --strict`` still
-  executes every notebook (and fails on a failing cell after serving: tests/test_notebook_runs.py, with
-  the book's other notebook hooks, in the same build as its own failing cell).
+  executes every notebook. That a failing cell still fails it after serving is checked by
+  tests/test_notebook_runs.py, in a project with the book's three notebook hooks.
 * A figure that fails while drawn in a worker process fails ``mkdocs build --strict``, and the warning
   names the file and line where it failed (a failure planted in a copy of nnbook.plot).
 
