@@ -25,7 +25,10 @@ import pytest
 import nnbook_docs as docs
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDOPTS = "-p nnbook_docs --markdown-docs --markdown-docs-syntax=superfences -p no:cacheprovider -ra"
+# Hypothesis' plugin is left out: no planted page uses it, and its terminal summary imports hypothesis,
+# whose 73 modules pytest assertion-rewrites again in every session (PYTHONDONTWRITEBYTECODE=1 keeps it
+# from caching them; pytester drops what an in-process session imported): 0.5-0.8 CPU s a session.
+ADDOPTS = "-p nnbook_docs --markdown-docs --markdown-docs-syntax=superfences -p no:cacheprovider -p no:hypothesispytest -ra"
 SOURCE = """\
 import math
 
@@ -347,7 +350,8 @@ def test_warnings_are_shown_output(planted):
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
     make_project(pytester.path)
     # Not needed here, and slow inside a large test session (its gc passes walk the caller's heap too).
-    pytester.makeini(f"[pytest]\naddopts = {ADDOPTS} -p no:unraisableexception\n")
+    # pytest.ini, not pytester.makeini (a tox.ini, which make_project's pytest.ini would override).
+    (pytester.path / "pytest.ini").write_text(f"[pytest]\naddopts = {ADDOPTS} -p no:unraisableexception\n")
     return pytester
 
 

@@ -1,8 +1,9 @@
 """hooks/notebook_runs.py: the build's notebook executions side by side, one per chapter when the two
 languages' code is the same, and nothing shared that failed.
 
-The builds are small projects of their own, built in a subprocess as a writer builds them (as in
-tests/test_serve_mode.py).
+The builds are small projects of their own, each built in a process of its own as a writer builds them
+(tests/nnbook_mkdocs.py: forked from one that has imported MkDocs; as in tests/test_serve_mode.py,
+whose way of serving once the failing-cell test uses).
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import importlib.util
 import os
 import shutil
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import nbformat
+import nnbook_mkdocs
 import pytest
+from test_serve_mode import SERVE_ONCE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,9 +67,9 @@ def test_one_execution_for_the_same_code_unless_an_output_can_quote_the_code(tmp
     assert "# warning" in results["en-warn"][0].cells[1].outputs[0]["text"]
 
 
-def _project(path: Path, ja: str, en: str) -> Path:
+def _project(path: Path, ja: str, en: str, hooks: tuple[str, ...] = ("notebooks.py", "notebook_runs.py")) -> Path:
     (path / "hooks").mkdir(parents=True)
-    for name in ("notebooks.py", "notebook_runs.py"):
+    for name in hooks:
         shutil.copy(ROOT / "hooks" / name, path / "hooks")
     (path / "src" / "nnbook").mkdir(parents=True)  # the cache key covers the package (hooks/notebooks.py)
     (path / "src" / "nnbook" / "__init__.py").write_text("")
@@ -87,16 +89,16 @@ def _project(path: Path, ja: str, en: str) -> Path:
               kernel_name: python3
               cache: true
         hooks:
-          - hooks/notebooks.py
-          - hooks/notebook_runs.py
-        """), encoding="utf-8")
+        """) + "".join(f"  - hooks/{name}\n" for name in hooks), encoding="utf-8")
     return path
 
 
+def _run(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return nnbook_mkdocs.run(args, cwd=project, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+
+
 def _build(project: Path, site: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-                          cwd=project, capture_output=True, text=True, timeout=300,
-                          env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    return _run(project, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site))
 
 
 def test_the_build_shows_the_shared_execution_in_both_languages(tmp_path):
@@ -111,9 +113,15 @@ def test_the_build_shows_the_shared_execution_in_both_languages(tmp_path):
     assert "multiply" in (tmp_path / "site" / "en" / "nb" / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_failing_cell_still_fails_the_strict_build(tmp_path):
-    """The failed run is not shared: mkdocs-jupyter executes the notebook again and fails as before."""
-    project = _project(tmp_path / "p", "print(1 / 0)  # 失敗", "print(1 / 0)  # fails")
+def test_a_failing_cell_still_fails_the_strict_build_after_serving(tmp_path):
+    """The failed run is not shared: mkdocs-jupyter executes the notebook again and fails as before; and
+    serving first (hooks/serve_mode.py: nothing runs, the pages are cached unexecuted) changes nothing.
+    The book's three notebook hooks together, as in mkdocs.yml."""
+    hooks = ("notebooks.py", "notebook_runs.py", "serve_mode.py")
+    project = _project(tmp_path / "p", "print(1 / 0)  # 失敗", "print(1 / 0)  # fails", hooks)
+    served = _run(project, "-c", SERVE_ONCE, str(tmp_path / "serve"))
+    assert served.returncode == 0, served.stderr  # serving shows the code; nothing runs
+    assert "2 notebook page(s) shown without outputs" in served.stderr
     built = _build(project, tmp_path / "site")
     assert built.returncode != 0
     assert "ZeroDivisionError" in built.stderr

@@ -53,7 +53,7 @@ def test_each_page_runs_in_one_worker_top_to_bottom_once(project, tmp_path):
 def test_named_files_run_in_this_process(project, tmp_path):
     log = tmp_path / "ran.txt"
     (project.path / "docs" / "ja" / "a.md").write_text(_page(log, "a"), encoding="utf-8")
-    result = _run(project, "docs/ja/a.md")
+    result = project.runpytest("docs/ja/a.md")  # in this process: were workers started, they would say so
     result.assert_outcomes(passed=4)
     assert "created: " not in result.stdout.str()
 
