@@ -1,9 +1,8 @@
 """hooks/notebook_runs.py: the build's notebook executions side by side, one per chapter when the two
 languages' code is the same, and nothing shared that failed.
 
-The builds are small projects of their own, each built in a process of its own as a writer builds them
-(tests/nnbook_mkdocs.py: forked from one that has imported MkDocs; as in tests/test_serve_mode.py,
-whose way of serving once the failing-cell test uses).
+The builds are small projects of their own, built in a subprocess as a writer builds them (as in
+tests/test_serve_mode.py, whose way of serving once the failing-cell test uses).
 """
 
 from __future__ import annotations
@@ -12,11 +11,11 @@ import importlib.util
 import os
 import shutil
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import nbformat
-import nnbook_mkdocs
 import pytest
 from test_serve_mode import SERVE_ONCE
 
@@ -94,7 +93,8 @@ def _project(path: Path, ja: str, en: str, hooks: tuple[str, ...] = ("notebooks.
 
 
 def _run(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return nnbook_mkdocs.run(args, cwd=project, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    return subprocess.run([sys.executable, *args], cwd=project, capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
 
 
 def _build(project: Path, site: Path) -> subprocess.CompletedProcess:

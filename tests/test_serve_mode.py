@@ -7,9 +7,8 @@
 * A figure that fails while drawn in a worker process fails ``mkdocs build --strict``, and the warning
   names the file and line where it failed (a failure planted in a copy of nnbook.plot).
 
-Each project is built in a process of its own, as a writer builds it (tests/nnbook_mkdocs.py: forked
-from one that has imported MkDocs); serving is one build as ``mkdocs serve`` makes it
-(``on_startup(command="serve")``), without starting the server.
+Each project is built in a subprocess, as a writer builds it; serving is one build as ``mkdocs serve``
+makes it (``on_startup(command="serve")``), without starting the server.
 """
 
 from __future__ import annotations
@@ -18,11 +17,11 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import nbformat
-import nnbook_mkdocs
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,9 +40,10 @@ config.plugins.on_shutdown()
 
 
 def _run(project: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    # PYTHONPATH in env (the figure test's planted package) reaches a fresh interpreter only
-    return nnbook_mkdocs.run(args, cwd=project, env=dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {})),
-                             fresh=env is not None)
+    return subprocess.run(
+        [sys.executable, *args], cwd=project, capture_output=True, text=True, timeout=300,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {})),
+    )
 
 
 def _build(project: Path, site: Path, env: dict | None = None) -> subprocess.CompletedProcess:
