@@ -11,6 +11,7 @@ This is the only module of the package that imports matplotlib.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable
 
@@ -961,24 +962,29 @@ def _p3_xor_network(seed: int, **overrides):
     return network, loss, SGD(r["lr"], momentum=r["momentum"]), r
 
 
+@functools.cache
+def _loss_curve_runs() -> tuple[tuple[int, int, tuple[float, ...], bool], ...]:
+    """The three trainings of the loss-curve figure (seed, hidden, losses, solved): trained once per
+    process, however many times the figure is drawn (wide and narrow, and in the tests)."""
+    from nnbook.train import train_xor
+
+    runs = []
+    for kw in ({"seed": 0, "hidden": 4}, {"seed": 5, "hidden": 2, "epochs": 8000}, {"seed": 13, "hidden": 2, "epochs": 6000}):
+        run = train_xor(**kw)
+        runs.append((kw["seed"], kw["hidden"], tuple(run.history.losses), bool(run.solved)))
+    return tuple(runs)
+
+
 @figure("11-loss-curve", narrow=True)
 def _xor_loss_curves() -> Figure:
     import numpy as np
 
-    from nnbook.train import train_xor
-
     fig, ax = new_figure(6.4, 3.4)
-    runs = (
-        ({"seed": 0, "hidden": 4}, _P3_CURVE, "-"),
-        ({"seed": 5, "hidden": 2, "epochs": 8000}, _P3_STEP, "-"),
-        ({"seed": 13, "hidden": 2, "epochs": 6000}, _P3_CLASS[0], "--"),
-    )
-    for kw, colour, style in runs:
-        run = train_xor(**kw)
-        losses = run.history.losses
-        label = rf"$H = {kw['hidden']},\ s = {kw['seed']}$"
+    for (seed, hidden, losses, solved), colour, style in zip(_loss_curve_runs(), (_P3_CURVE, _P3_STEP, _P3_CLASS[0]),
+                                                             ("-", "-", "--")):
+        label = rf"$H = {hidden},\ s = {seed}$"
         ax.plot(np.arange(1, len(losses) + 1), losses, style, color=colour, lw=1.8, label=label)
-        if run.solved:
+        if solved:
             ax.plot([len(losses)], [losses[-1]], "o", color=colour, ms=5)
     # ln 2: where every run first levels off (labelled at the right, clear of the curves); 1/2 ln 2: the
     # floor the stuck run slides toward (labelled at the left)
