@@ -478,6 +478,20 @@ _PHONE_STATE = """() => {
 SCHEMES = {"light": "default", "dark": "slate"}  # Material's palette attribute for each scheme
 
 
+def set_scheme(page, scheme: str) -> None:
+    """Switch a loaded page to ``scheme`` as Material's toggle does (its palette attribute), with colour
+    transitions off: what is read next is the scheme's colours, not a fade between the two."""
+    page.evaluate("""attribute => {
+      if (!document.getElementById('nnbook-no-transitions')) {
+        const style = document.createElement('style');
+        style.id = 'nnbook-no-transitions';
+        style.textContent = '* { transition: none !important; }';
+        document.head.appendChild(style);
+      }
+      document.body.setAttribute('data-md-color-scheme', attribute);
+    }""", SCHEMES[scheme])
+
+
 def test_phone_pages_fit_and_figures_stay_legible(browser, server):
     """Each page is loaded once and read in both schemes: the layout is measured in the light one and
     again after the switch to the dark one (Material's toggle sets the same attribute), whose figures
@@ -490,8 +504,8 @@ def test_phone_pages_fit_and_figures_stay_legible(browser, server):
         for path in PHONE_PAGES:
             page = watched.goto(path)
             page.wait_for_function("[...document.images].every(i => i.complete)")
-            for scheme, attribute in SCHEMES.items():
-                page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{attribute}')")
+            for scheme in SCHEMES:
+                set_scheme(page, scheme)
                 s = page.evaluate(_PHONE_STATE)
                 if s["pageWidth"] > s["viewport"]:
                     problems.append(f"{path} ({scheme}): the page scrolls sideways ({s['pageWidth']} > {s['viewport']} px)")
@@ -662,8 +676,8 @@ def test_notebook_pages_use_the_whole_column_on_phones(browser, server, path):
     try:
         page = watched.goto(path)
         page.wait_for_function("[...document.images].every(i => i.complete)")
-        for scheme, attribute in SCHEMES.items():
-            page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{attribute}')")
+        for scheme in SCHEMES:
+            set_scheme(page, scheme)
             s = page.evaluate(_NOTEBOOK_STATE)
             assert s["pageWidth"] <= s["viewport"], (scheme, s)
             assert s["prompts"] == 0, (scheme, s)
@@ -783,10 +797,9 @@ def test_notebook_text_has_4_5_to_1_contrast_in_both_schemes(browser, server):
     watched = Watched(browser, server, viewport={"width": 1280, "height": 900})
     try:
         page = watched.goto("/notebooks/10-backpropagation/")
-        page.add_style_tag(content="* { transition: none !important; }")  # Material fades colours on a switch
         problems = []
-        for scheme, attribute in SCHEMES.items():
-            page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{attribute}')")
+        for scheme in SCHEMES:
+            set_scheme(page, scheme)
             s = page.evaluate(_NOTEBOOK_CONTRAST)
             assert s["cells"] > 30
             problems += [f"{scheme}: {low}" for low in s["low"]]

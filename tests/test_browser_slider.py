@@ -17,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from test_browser import CHROMIUM_FLAGS, PHONE, SCREENSHOTS, Watched, browser, server  # noqa: F401 (fixtures)
+from test_browser import (  # noqa: F401 (browser, server: fixtures)
+    CHROMIUM_FLAGS, PHONE, SCHEMES, SCREENSHOTS, Watched, browser, server, set_scheme)
 
 from nnbook import GATE_PARAMS, Perceptron, step
 
@@ -223,8 +224,8 @@ def test_the_widget_fits_a_phone(browser, server, lang):  # noqa: F811
         page = watched.goto(PAGES[lang])
         page.locator('.nn-slider button[data-gate="OR"]').click()
         check_state(page.evaluate(STATE), 1.0, 1.0, -0.5)
-        for scheme, attribute in (("light", "default"), ("dark", "slate")):
-            page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{attribute}')")
+        for scheme in SCHEMES:
+            set_scheme(page, scheme)
             check_fit_and_colours(page, lang, scheme)
         assert not watched.errors and not watched.foreign, watched.errors + watched.foreign
     finally:
