@@ -114,3 +114,11 @@ def test_check_overhead_times_the_same_computation_with_and_without_the_checks(n
     for p, c in zip(after_plain, after_checked):
         np.testing.assert_allclose(p, c, rtol=1e-12, atol=1e-15)
     assert not any(np.array_equal(p, s) for p, s in zip(after_plain[::2], start[::2]))  # the weights did train
+
+
+def test_relu_mask_compares_the_two_backward_passes():
+    """benchmarks/relu_mask.py (appendix A2's ratios for dout * mask against np.where) runs and prints a ratio."""
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "relu_mask.py"), "--sizes", "4x4", "--repeats", "1"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "   4 x 4 " in done.stdout and "times as fast" in done.stdout, done.stdout
