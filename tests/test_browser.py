@@ -23,7 +23,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 from nnbook_chromium import CHROMIUM, MISSING
@@ -158,8 +158,8 @@ def test_every_page_renders_math_without_errors_or_foreign_requests(site, watche
         # pages included, and waits for the network to go quiet (template requests, search worker).
         # The others wait for the load event, and their search worker gets the index without its
         # pages: it makes the same requests (the index, and the scripts of the index's languages,
-        # which the config it keeps names), without indexing 400 kB of text on every page (half of
-        # this test's CPU time). The math is HTML made at build time (hooks/katex_render.py).
+        # which the config it keeps names), without indexing 400 kB of text on every page (a
+        # quarter of this test's CPU time). The math is HTML made at build time (hooks/katex_render.py).
         watched.search_index = k == 0
         page = watched.goto(path, wait_until="networkidle" if k == 0 else "load")
         state = page.evaluate(

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from test_browser import (  # noqa: F401 (browser, server: fixtures)
-    CHROMIUM_FLAGS, PHONE, SCHEMES, SCREENSHOTS, Watched, browser, server, set_scheme)
+    PHONE, SCHEMES, SCREENSHOTS, Watched, browser, server, set_scheme)
 
 from nnbook import GATE_PARAMS, Perceptron, step
 

@@ -22,7 +22,6 @@ import textwrap
 from pathlib import Path
 
 import nbformat
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -446,8 +446,6 @@ def _p1_error_history() -> Figure:
 
 @figure("03-and-epochs", narrow=True)
 def _p1_and_epochs() -> Figure:
-    import numpy as np
-
     from nnbook import train_perceptron, truth_table
 
     X, T = truth_table("and")
@@ -963,16 +961,13 @@ def _p3_xor_network(seed: int, **overrides):
 
 
 @functools.cache
-def _loss_curve_runs() -> tuple[tuple[int, int, tuple[float, ...], bool], ...]:
-    """The three trainings of the loss-curve figure (seed, hidden, losses, solved): trained once per
-    process, however many times the figure is drawn (wide and narrow, and in the tests)."""
+def _xor_losses(**recipe) -> tuple[tuple[float, ...], bool]:
+    """The losses of ``train_xor(**recipe)`` and whether it solved XOR: trained once per process, however
+    many times a figure that shows it is drawn (wide and narrow, and in the tests)."""
     from nnbook.train import train_xor
 
-    runs = []
-    for kw in ({"seed": 0, "hidden": 4}, {"seed": 5, "hidden": 2, "epochs": 8000}, {"seed": 13, "hidden": 2, "epochs": 6000}):
-        run = train_xor(**kw)
-        runs.append((kw["seed"], kw["hidden"], tuple(run.history.losses), bool(run.solved)))
-    return tuple(runs)
+    run = train_xor(**recipe)
+    return tuple(run.history.losses), bool(run.solved)
 
 
 @figure("11-loss-curve", narrow=True)
@@ -980,9 +975,14 @@ def _xor_loss_curves() -> Figure:
     import numpy as np
 
     fig, ax = new_figure(6.4, 3.4)
-    for (seed, hidden, losses, solved), colour, style in zip(_loss_curve_runs(), (_P3_CURVE, _P3_STEP, _P3_CLASS[0]),
-                                                             ("-", "-", "--")):
-        label = rf"$H = {hidden},\ s = {seed}$"
+    runs = (
+        ({"seed": 0, "hidden": 4}, _P3_CURVE, "-"),
+        ({"seed": 5, "hidden": 2, "epochs": 8000}, _P3_STEP, "-"),
+        ({"seed": 13, "hidden": 2, "epochs": 6000}, _P3_CLASS[0], "--"),
+    )
+    for kw, colour, style in runs:
+        losses, solved = _xor_losses(**kw)
+        label = rf"$H = {kw['hidden']},\ s = {kw['seed']}$"
         ax.plot(np.arange(1, len(losses) + 1), losses, style, color=colour, lw=1.8, label=label)
         if solved:
             ax.plot([len(losses)], [losses[-1]], "o", color=colour, ms=5)
