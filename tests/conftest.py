@@ -139,9 +139,39 @@ def pytest_collection_modifyitems(session, config, items):
     same runner as the build's, hooks/notebook_runs.py), and their pages go into mkdocs-jupyter's cache,
     so the builds that follow reuse those executions: each chapter runs once per language in a run of
     the whole suite, or once for both when its code is the same but for comments."""
+    _check_pages_with_their_notebooks(config, items)
     items.sort(key=_waits_for)
     if not config.getoption("collectonly"):
         _start_in_the_background(items, Path(str(config._tmp_path_factory.getbasetemp())))
+
+
+def _check_pages_with_their_notebooks(config, items) -> None:
+    """A chapter whose notebook this run executes (its test in tests/test_notebooks.py is selected) is
+    not run a second time by its page's docs items: they read each block's outputs from that execution
+    (tests/nnbook_docs.py, GAP 9), so each chapter's code runs once per language per run."""
+    import nnbook_docs
+    import nnbook_notebooks as nbgen
+
+    wanted = {item.callspec.id for item in items if getattr(item, "originalname", "") == "test_notebook_runs_in_a_fresh_kernel"}
+    pages = {page: (lang, f"{lang}/{page.stem}") for lang, page, _ in nbgen.all_notebooks() if f"{lang}/{page.stem}" in wanted}
+    if not pages:
+        return
+    memo: dict = {}
+
+    def cells(page, lang, ident):
+        import nbformat
+
+        if "tools" not in memo:
+            memo["tools"] = nnbook_docs.SnippetExpander(nnbook_docs.snippet_options()), nbgen.settings()
+        path, _ = _background["notebooks"].result()[ident]
+        if path is None:
+            return None
+        expander, s = memo["tools"]
+        return nbgen.cells_of_fences(page, lang, nbformat.read(path, as_version=4), expander=expander, s=s)
+
+    nnbook_docs.check_with_notebooks(
+        config, items, {page: (lambda page=page, lang=lang, ident=ident: cells(page, lang, ident)) for page, (lang, ident) in pages.items()}
+    )
 
 
 def _uses(items, fixture: str) -> bool:

@@ -31,6 +31,15 @@ belong upstream are patches in contrib/pytest-markdown-docs/):
   raises ``FenceFailure`` instead, so a fence runs once.
 - GAP 8, page rules: a ``page-rules`` item per page (our own collector beside the library's) checks what
   no single fence can: no-run reasons, orphan reason comments and output fences, misspelt languages.
+- GAP 9, one execution: a run that also executes the chapter notebooks (tests/test_notebooks.py; the
+  session starts them beside the other tests and the site's builds reuse them, tests/conftest.py) does not
+  run a chapter's blocks a second time here. Each block's item reads what its cell did in the executed
+  notebook and applies the rules of GAP 5 to it (``notebook_agrees``). A block runs here, as above, only
+  when the notebook cannot prove the page right: its execution failed, the cell printed something else or
+  raised what the page does not show, or did what this runner reads in its own way (anything on stderr, such
+  as a warning; a pycon example; an exception whose full name the kernel does not give). So a failure is
+  reported as above, and the run ends with a count of the blocks read each way. Pages given alone
+  (``pytest docs/ja/02-perceptron.md``) and ``--update-outputs`` always run here.
 
 ``pytest --update-outputs`` rewrites plain output fences with what the code printed (adds a missing one,
 removes one whose block no longer prints; never traceback fences); review the diff before committing.
@@ -41,6 +50,7 @@ tests/test_docs_parity.py read pages with ``scan_fences`` (the same parser, with
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import difflib
 import doctest
@@ -53,6 +63,8 @@ import tempfile
 import traceback
 import types
 import warnings
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +72,7 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 from pytest_markdown_docs._runners import DefaultRunner, _Runner, register_runner
+from pytest_markdown_docs.plugin import MarkdownInlinePythonItem
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -448,6 +461,21 @@ class Session:
     config: pytest.Config
     current: Page | None = None  # the page whose fences are running
     updates: dict[Path, list] = field(default_factory=dict)  # page -> [(block, shown or None, printed)]
+    notebooks: dict[Path, Callable[[], dict | None]] = field(default_factory=dict)  # GAP 9: page -> its cells
+    cells: dict[Path, dict | None] = field(default_factory=dict)  # what those gave, once asked
+    item: pytest.Item | None = None  # the item running now
+    routes: Counter = field(default_factory=Counter)  # GAP 9: how the blocks were checked (the run's summary)
+
+    def notebook_cells(self, path: Path) -> dict | None:
+        """{line of a fence: its cell in the executed notebook} for a page checked with its notebook, or None."""
+        if path not in self.notebooks:
+            return None
+        if path not in self.cells:
+            try:
+                self.cells[path] = self.notebooks[path]()
+            except Exception:  # noqa: BLE001 - the executions failed: tests/test_notebooks.py reports it
+                self.cells[path] = None
+        return self.cells[path]
 
 
 _sessions: list[Session] = []
@@ -493,6 +521,13 @@ class PageRunner(_Runner):
         index = next((k for k, f in enumerate(runnable) if f.line == test.start_line), None)
         if index is None:
             raise FenceFailure(f"{page.rel}:{test.start_line}: no runnable fence starts on this line")
+        cells = session.notebook_cells(page.path)
+        if cells is not None and page.failed_line is None:  # GAP 9
+            cell = cells.get(runnable[index].line)
+            if cell is not None and runnable[index].lang != "pycon" and notebook_agrees(page, runnable[index], cell.get("outputs", [])):
+                _route("notebook")
+                return
+        _route("here" if cells is None and page.path not in session.notebooks else "again")
         if index < page.done:  # run again (e.g. --lf, a second session): start the page afresh
             page.close()
             session.current = page = _load(page.path)
@@ -513,6 +548,76 @@ class PageRunner(_Runner):
         if isinstance(excinfo.value, FenceFailure):
             return str(excinfo.value)
         return DefaultRunner().repr_failure(test, excinfo, style)
+
+
+def _route(how: str) -> None:
+    """GAP 9: how the running item's block was checked, for the run's summary (also from xdist's workers)."""
+    if _session().item is not None:
+        _session().item.user_properties.append(("nnbook-docs", how))
+
+
+def notebook_agrees(page: Page, fence: Fence, outputs: list[dict]) -> bool:
+    """GAP 9: True when a block's outputs in the executed notebook meet every rule that running it here
+    checks (GAP 5): its shown output (``...`` lines too), no output the page does not show, the exception the
+    page shows and no other. False when they do not, or when that cannot be read from them for certain.
+
+    A cell's last value and its figures (``execute_result``, ``display_data``) are the notebook's; a block
+    run as a script shows neither, and the page does not either.
+    """
+    printed, errors = "", []
+    for out in outputs:
+        kind = out.get("output_type")
+        if kind == "stream" and out.get("name") == "stdout":
+            printed += out.get("text", "")
+        elif kind == "stream":  # stderr: a warning, which this runner shows as a `Category: message` line
+            return False
+        elif kind == "error":
+            errors.append(out)
+    shown = page.shown_after(fence)
+    expected_out, expected_exc = split_expected(shown.body) if shown else ("", None)
+    if (expected_exc is None) != (not errors) or len(errors) > 1:
+        return False
+    if errors and not _same_exception(expected_exc, errors[0]):
+        return False
+    if shown is None:
+        return not printed.strip()
+    return output_matches(expected_out, printed)
+
+
+def _same_exception(expected: str, error: dict) -> bool:
+    """The exception the page shows is the kernel's, written as ``traceback.format_exception_only`` writes
+    it (``Name: message``, with the module for a class outside builtins: ``nnbook.yours.PartError: ...``).
+    The kernel gives only the class's ``__name__``: a shown full name counts when it names a class of that
+    ``__name__``; a shown bare name, when it is a builtin exception's. A syntax error's lines cannot be
+    rebuilt: False."""
+    ename, evalue = error.get("ename", ""), error.get("evalue", "")
+    lines = _norm_lines(expected)
+    if not lines or ename in ("SyntaxError", "IndentationError", "TabError"):
+        return False
+    name = lines[0].partition(":")[0].strip()
+    if not _names_exception(name, ename):
+        return False
+    return lines == _norm_lines(f"{name}: {evalue}" if evalue else name)
+
+
+def _names_exception(shown: str, ename: str) -> bool:
+    import importlib
+
+    if "." not in shown:
+        cls = getattr(builtins, shown, None)
+        return shown == ename and isinstance(cls, type) and issubclass(cls, BaseException)
+    parts = shown.split(".")
+    for k in range(len(parts) - 1, 0, -1):
+        module = ".".join(parts[:k])
+        try:
+            obj = importlib.import_module(module)
+        except Exception:  # noqa: BLE001 - not a module: try a shorter prefix
+            continue
+        for attr in parts[k:]:
+            obj = getattr(obj, attr, None)
+        return (isinstance(obj, type) and issubclass(obj, BaseException) and obj.__module__ == module
+                and obj.__qualname__ == ".".join(parts[k:]) and obj.__name__ == ename)
+    return False
 
 
 def _run_fence(page: Page, fence: Fence) -> None:
@@ -790,6 +895,38 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     _sessions.append(Session(config))
+
+
+def check_with_notebooks(config: pytest.Config, items: list, cells: dict[Path, Callable[[], dict | None]]) -> None:
+    """GAP 9, called by tests/conftest.py: the blocks of these pages are checked with their notebooks'
+    executions, ``cells[page]()`` giving {line of a fence: its executed cell}, or None when the notebook did
+    not run (then the page runs here). Its items wait for those executions (tests/nnbook_parallel.py)."""
+    if config.getoption("update_outputs", False):
+        return
+    session = next(s for s in reversed(_sessions) if s.config is config)
+    session.notebooks.update({page.resolve(): get for page, get in cells.items()})
+    for item in items:
+        if isinstance(item, (MarkdownInlinePythonItem, PageRulesItem)) and item.path.resolve() in session.notebooks:
+            item.nnbook_waits_for_notebooks = True  # the page's items stay one unit: its rules item too
+
+
+def pytest_runtest_call(item):
+    if _sessions:
+        _session().item = item
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and _sessions:
+        _session().routes.update(how for key, how in report.user_properties if key == "nnbook-docs")
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    routes = _session().routes if _sessions and _session().config is config else Counter()
+    if routes["notebook"] or routes["again"]:
+        terminalreporter.write_line(
+            f"docs blocks: {routes['notebook']} checked with their chapter notebook's execution, "
+            f"{routes['again']} run here again (their notebook could not prove them), {routes['here']} run here (their page has no notebook in this run)"
+        )
 
 
 def pytest_unconfigure(config):

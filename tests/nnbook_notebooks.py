@@ -167,6 +167,7 @@ class _Cells:
     def __init__(self) -> None:
         self.cells: list = []
         self._markdown: list[str] = []
+        self.fences: dict[int, int] = {}  # page line of a runnable fence -> index of its code cell
 
     def text(self, line: str) -> None:
         self._markdown.append(line)
@@ -181,11 +182,13 @@ class _Cells:
             self.cells.append(nbformat.v4.new_markdown_cell("\n".join(_join_cjk_lines(lines))))
         self._markdown = []
 
-    def code(self, source: str, tags: list[str] | None = None) -> None:
+    def code(self, source: str, tags: list[str] | None = None, *, fence: int | None = None) -> None:
         self.flush()
         cell = nbformat.v4.new_code_cell(source.rstrip("\n"))
         if tags:
             cell.metadata["tags"] = tags
+        if fence is not None:
+            self.fences[fence] = len(self.cells)
         self.cells.append(cell)
 
 
@@ -219,7 +222,9 @@ def _prose_line(line: str, page: Path, lang: str, s: Settings) -> str:
     return LINK.sub(link, line)
 
 
-def page_to_notebook(page: Path, lang: str, *, expander: SnippetExpander, s: Settings):
+def page_to_notebook(page: Path, lang: str, *, expander: SnippetExpander, s: Settings, fences_to: dict | None = None):
+    """The notebook of ``page``; ``fences_to``, if given, receives {page line of each runnable fence: index of
+    its code cell} (the docs tests read a fence's outputs from the executed notebook: ``cells_of_fences``)."""
     page = page.resolve()
     text = page.read_text(encoding="utf-8")
     lines = text.split("\n")
@@ -258,10 +263,10 @@ def page_to_notebook(page: Path, lang: str, *, expander: SnippetExpander, s: Set
             if fence.is_python and not fence.no_run:
                 shown = nxt if nxt is not None and nxt.is_output and nxt.blank_before else None
                 raises = shown is not None and any(x.strip() == TRACEBACK_LINE for x in shown.body.split("\n"))
-                cells.code(expander.expand(fence.body), ["raises-exception"] if raises else None)
+                cells.code(expander.expand(fence.body), ["raises-exception"] if raises else None, fence=fence.line)
             elif fence.lang == "pycon":
                 source = [x[4:] for x in fence.body.split("\n") if x.startswith((">>> ", "... "))]
-                cells.code("\n".join(source))
+                cells.code("\n".join(source), fence=fence.line)
             elif fence.is_output:
                 pass  # the code cell above prints it
             else:
@@ -350,7 +355,20 @@ def page_to_notebook(page: Path, lang: str, *, expander: SnippetExpander, s: Set
         digest = hashlib.sha1(cell.source.encode("utf-8")).hexdigest()[:8]
         cell["id"] = f"{k:03d}-{digest}"
     nbformat.validate(nb)
+    if fences_to is not None:
+        fences_to.update(cells.fences)
     return nb
+
+
+def cells_of_fences(page: Path, lang: str, executed, *, expander: SnippetExpander, s: Settings) -> dict[int, dict]:
+    """{page line of a runnable fence: its cell in ``executed``, the page's notebook after a run}; a cell
+    whose code is not the fence's (the page has changed since) is left out."""
+    fences: dict[int, int] = {}
+    nb = page_to_notebook(page, lang, expander=expander, s=s, fences_to=fences)
+    if len(nb.cells) != len(executed.cells):
+        return {}
+    return {line: executed.cells[k] for line, k in fences.items()
+            if executed.cells[k].cell_type == "code" and executed.cells[k].source == nb.cells[k].source}
 
 
 def render(page: Path, lang: str, *, expander: SnippetExpander | None = None, s: Settings | None = None) -> str:

@@ -11,7 +11,8 @@ not be seen in time, nor when only pages are given), fills what xdist cannot kno
   of a page go to one worker, in order; so do the other tests of a test file, which share its
   module-scoped fixtures. The tests that wait for a built site or the notebooks' executions are handed
   out one by one (they are the long tail of the run, and every worker can take some): tests/conftest.py
-  sorts them last and has one worker compute those builds and executions for all.
+  sorts them last and has one worker compute those builds and executions for all. A chapter page that
+  waits for its notebook's execution (tests/nnbook_docs.py, GAP 9) still goes to one worker whole.
 
 xdist's own grouping (``--dist loadgroup`` and the ``xdist_group`` mark) does not work with pytest 9.2:
 it appends the group to ``item._nodeid``, which pytest no longer reads, so every test became its own
@@ -44,7 +45,8 @@ def waits_for(item) -> int:
     """0: needs nothing that the run computes beside the tests; 1: the notebooks' executions; 2: a built
     site (tests/conftest.py runs the tests in this order and computes those beside the others)."""
     names = getattr(item, "fixturenames", ())
-    notebooks = item.path.name == "test_notebooks.py" or "notebook_runs" in names or "executed" in names
+    notebooks = (item.path.name == "test_notebooks.py" or "notebook_runs" in names or "executed" in names
+                 or getattr(item, "nnbook_waits_for_notebooks", False))  # a chapter page's (tests/nnbook_docs.py, GAP 9)
     if not notebooks and ("site" in names or "offline_site" in names):
         return 2
     return 1 if notebooks else 0
@@ -60,8 +62,8 @@ def pytest_collection_modifyitems(session, config, items):
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker is None:
         return
-    units = {item.nodeid: item.nodeid if _waits_for_shared_work(item) else item.path.relative_to(config.rootpath).as_posix()
-             for item in items}
+    units = {item.nodeid: item.nodeid if _waits_for_shared_work(item) and item.path.suffix != ".md"
+             else item.path.relative_to(config.rootpath).as_posix() for item in items}
     path = Path(str(config._tmp_path_factory.getbasetemp())).parent / f"{worker}-{UNITS_FILE}"
     path.write_text(json.dumps(units), encoding="utf-8")
 

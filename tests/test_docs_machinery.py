@@ -403,3 +403,125 @@ def test_update_outputs_rewrites_adds_and_removes_fences(project):
         "```python\nprint('new')\n```\n\n```{.text .output}\nnew\n```\n\n```python\nx = 1\n```\n\ntext\n"
     )
     project.runpytest("docs/ja/page.md").assert_outcomes(passed=4)
+
+
+# ---- GAP 9: a chapter's blocks checked with its notebook's execution -----------------------------
+
+CHAPTER = """\
+    # n
+
+    ```python
+    print(6 * 7)
+    ```
+
+    ```{.text .output}
+    42
+    ...
+    ```
+
+    ```python
+    int("x")
+    ```
+
+    ```{.text .output}
+    Traceback (most recent call last):
+      ...
+    ValueError: invalid literal for int() with base 10: 'x'
+    ```
+
+    ```python
+    x = 1
+    ```
+    """
+
+
+def _stdout(text: str) -> dict:
+    return {"output_type": "stream", "name": "stdout", "text": text}
+
+
+def _error(ename: str, evalue: str) -> dict:
+    return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": []}
+
+
+def test_a_notebook_proves_a_block_only_when_every_rule_holds(tmp_path):
+    path = tmp_path / "page.md"
+    path.write_text(textwrap.dedent(CHAPTER), encoding="utf-8")
+    page = docs.Page(path, "page.md", docs.scan_fences(path.read_text(encoding="utf-8")))
+    prints, raises, quiet = page.runnable
+
+    def agrees(fence, *outputs):
+        return docs.notebook_agrees(page, fence, list(outputs))
+
+    figure = {"output_type": "display_data", "data": {"image/svg+xml": "<svg/>"}}
+    value = {"output_type": "execute_result", "data": {"text/plain": "1"}}
+    assert agrees(prints, _stdout("42\n"), _stdout("and more\n"), figure)  # `...` matches the rest
+    assert agrees(quiet) and agrees(quiet, value)  # a cell's last value is the notebook's, not the page's
+    assert not agrees(prints, _stdout("41\n")) and not agrees(prints)
+    assert not agrees(quiet, _stdout("1\n"))  # prints what the page does not show
+    assert not agrees(quiet, {"output_type": "stream", "name": "stderr", "text": "x.py:1: RuntimeWarning: w\n"})
+    assert not agrees(prints, _stdout("42\n"), _error("ValueError", "v"))  # raised what the page does not show
+    right = "invalid literal for int() with base 10: 'x'"
+    assert agrees(raises, _error("ValueError", right))
+    assert not agrees(raises) and not agrees(raises, _error("ValueError", right.replace("x", "y")))
+    assert not agrees(raises, _error("TypeError", right))
+
+
+def test_a_notebook_names_an_exception_as_the_page_does():
+    """The kernel gives ``PartError``; the page shows ``nnbook.yours.PartError`` (format_exception_only)."""
+    assert docs._same_exception("nnbook.yours.PartError: wrong", _error("PartError", "wrong"))
+    assert not docs._same_exception("nnbook.checks.PartError: wrong", _error("PartError", "wrong"))
+    assert not docs._same_exception("PartError: wrong", _error("PartError", "wrong"))  # not a builtin
+    assert not docs._same_exception("nnbook.yours.Missing: wrong", _error("Missing", "wrong"))
+    assert docs._same_exception("KeyError", _error("KeyError", ""))
+    assert not docs._same_exception("SyntaxError: invalid syntax", _error("SyntaxError", "invalid syntax"))
+    assert not docs._same_exception("ValueError: a\nnote", _error("ValueError", "a"))  # a note: run it here
+
+
+ROUTES = """\
+import json
+from pathlib import Path
+
+import nnbook_docs
+
+CELLS = json.loads(Path(__file__).with_name("cells.json").read_text())  # page -> {line: outputs}, or null
+
+
+def pytest_collection_modifyitems(config, items):
+    def cells(name):
+        given = CELLS[name]
+        return None if given is None else {int(line): {"outputs": outputs} for line, outputs in given.items()}
+
+    pages = {Path(__file__).parent / "docs" / "ja" / name: (lambda name=name: cells(name)) for name in CELLS}
+    nnbook_docs.check_with_notebooks(config, items, pages)
+"""
+
+
+def test_blocks_that_their_notebook_proves_are_not_run_again(project):
+    """A page's blocks run here only where the notebook's execution cannot prove them, and then fail as
+    they always have; a page whose notebook did not run, and --update-outputs, run here."""
+    log = project.path / "ran.log"
+    record = f"log = __import__('pathlib').Path({str(log)!r}); log.write_text((log.read_text() if log.exists() else '') + 'ran ')"
+    marked = textwrap.dedent(CHAPTER).replace("print(6 * 7)", f"{record}; print(6 * 7)")
+    for name in ("proven", "wrong", "not-executed"):
+        (project.path / "docs" / "ja" / f"{name}.md").write_text(marked, encoding="utf-8")
+    wrong = project.path / "docs" / "ja" / "wrong.md"
+    wrong.write_text(marked.replace("42\n...\n", "41\n...\n"), encoding="utf-8")
+    printed = {"3": [_stdout("42\n")], "12": [_error("ValueError", "invalid literal for int() with base 10: 'x'")], "22": []}
+    (project.path / "cells.json").write_text(json.dumps({"proven.md": printed, "wrong.md": printed, "not-executed.md": None}))
+    (project.path / "conftest.py").write_text(ROUTES)
+
+    result = project.runpytest("docs/ja/proven.md")
+    result.assert_outcomes(passed=4)
+    assert not log.exists()
+    assert "docs blocks: 3 checked with their chapter notebook's execution, 0 run here again" in result.stdout.str()
+
+    result = project.runpytest("docs/ja/wrong.md")
+    result.assert_outcomes(passed=3, failed=1)
+    assert "docs/ja/wrong.md:7: shown output differs" in result.stdout.str() and "+42" in result.stdout.str()
+    assert "2 checked with their chapter notebook's execution, 1 run here again" in result.stdout.str()
+    assert log.read_text() == "ran "
+
+    project.runpytest("docs/ja/not-executed.md").assert_outcomes(passed=4)
+    assert log.read_text() == "ran ran "
+    project.runpytest("docs/ja/proven.md", "--update-outputs").assert_outcomes(passed=4)
+    assert log.read_text() == "ran ran ran "

@@ -13,7 +13,7 @@ import json
 import pytest
 
 import nnbook_notebooks as nbgen
-from nnbook_docs import ROOT, SnippetExpander, snippet_options
+from nnbook_docs import ROOT, SnippetExpander, scan_fences, snippet_options
 
 NOTEBOOKS = nbgen.all_notebooks()
 IDS = [f"{lang}/{page.stem}" for lang, page, _ in NOTEBOOKS]
@@ -36,6 +36,15 @@ def test_notebook_is_up_to_date(lang, page, path, expander, settings):
     assert path.exists(), f"{rel} is missing; run: {UPDATE}"
     fresh = nbgen.render(page, lang, expander=expander, s=settings)
     assert path.read_text("utf-8") == fresh, f"{rel} is stale (its page or an included section changed); run: {UPDATE}"
+
+
+@pytest.mark.parametrize(("lang", "page", "path"), NOTEBOOKS, ids=IDS)
+def test_every_block_of_the_page_is_a_cell_of_its_notebook(lang, page, path, expander, settings):
+    """The page's docs tests read each block's outputs from its cell when this run executes the notebook
+    (tests/nnbook_docs.py, GAP 9): every block that runs has one, with the same code."""
+    nb = nbgen.page_to_notebook(page, lang, expander=expander, s=settings)
+    cells = nbgen.cells_of_fences(page, lang, nb, expander=expander, s=settings)
+    assert sorted(cells) == [f.line for f in scan_fences(page.read_text("utf-8")) if f.runs]
 
 
 def test_no_orphaned_notebooks():

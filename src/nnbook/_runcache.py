@@ -1,7 +1,8 @@
 """A memo for the book's longest experiment, used only inside one run of the book's own tests.
 
-Chapter 11's pages train hundreds of small networks with ``sweep_xor``; one run of the tests executes
-those pages four times (the docs tests and the notebooks' kernels, in both languages). The test session
+Chapter 11's pages train hundreds of small networks with ``sweep_xor``; one run of the tests may execute
+those pages several times (the notebooks' kernels of both languages; the docs tests too when the pages are
+run without their notebooks, or with ``--update-outputs``). The test session
 (tests/conftest.py) sets ``NNBOOK_RUN_CACHE`` to a new directory of its own: then a sweep is computed
 the first time (same seeds, same code) and read back the other times in that run. When the variable is
 not set (a reader, the command line, a build), nothing is read or written.
