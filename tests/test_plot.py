@@ -68,34 +68,38 @@ def test_the_two_paths_figure_renders():
     assert "<svg" in plot.render_svg("math-two-paths")
 
 
-# Phones: a 390-px screen leaves Material's content column 358 CSS px wide; an SVG wider than that is
-# scaled down to it. 1 pt = 4/3 px. Every figure is legible there (wide diagrams have a narrow layout).
+# What a reader sees: the SVGs the site's build drew (hooks/figures.py, assets/figures/NAME.svg and, for a
+# figure with a phone layout, NAME.narrow.svg), read rather than drawn again. An <img> of an SVG wider than
+# its column is scaled down to it; 1 pt = 4/3 CSS px. Each SVG states its smallest text
+# (``data-smallest-text-pt``, written by render_svg) and its width, the tight box with its padding.
+# Phones: a 390-px screen leaves Material's content column 358 CSS px wide.
 PHONE_COLUMN_PX = 358
-
-
-def _smallest_text_in(fig, column_px: float) -> float:
-    """Smallest text of ``fig`` in CSS px when its SVG is shown in a column ``column_px`` wide (an SVG
-    wider than the column is scaled down to it)."""
-    fig.canvas.draw()
-    width_px = fig.get_tightbbox(fig.canvas.get_renderer()).width * 96
-    return plot.smallest_text(fig) * 4 / 3 * min(1.0, column_px / width_px)
-
-
-@pytest.mark.parametrize("name", sorted(plot.FIGURES))
-def test_every_figure_is_legible_on_a_phone(name):
-    px = _smallest_text_in(plot.draw(name, narrow=name in plot.NARROW), PHONE_COLUMN_PX)
-    assert px >= 10, f"{name}: smallest text {px:.1f} px on a 390-px phone (needs >= 10)"
-
-
 # Desktops: at a 1280-px window Material's content column is 748 CSS px wide (measured in Chromium,
 # chapter 3); the wide layout of every figure keeps its text >= 10 px there (five panels in one row
 # did not: 8.5 px, so chapter 3's two five-panel figures use two rows).
 DESKTOP_COLUMN_PX = 748
 
 
+def _smallest_text_shown(site, name: str, narrow: bool, column_px: float) -> float:
+    """Smallest text, in CSS px, of the built SVG of ``name`` shown in a column ``column_px`` wide."""
+    import re
+
+    svg = (site / "assets" / "figures" / f"{name}{'.narrow' if narrow else ''}.svg").read_text("utf-8")
+    tag = svg[svg.index("<svg ") : svg.index(">", svg.index("<svg "))]
+    smallest = float(re.search(r'\bdata-smallest-text-pt="([\d.]+)"', tag)[1])
+    width_px = float(re.search(r'\bwidth="([\d.]+)pt"', tag)[1]) * 4 / 3
+    return smallest * 4 / 3 * min(1.0, column_px / width_px)
+
+
 @pytest.mark.parametrize("name", sorted(plot.FIGURES))
-def test_every_figure_is_legible_on_a_desktop(name):
-    px = _smallest_text_in(plot.draw(name), DESKTOP_COLUMN_PX)
+def test_every_figure_is_legible_on_a_phone(site, name):
+    px = _smallest_text_shown(site, name, name in plot.NARROW, PHONE_COLUMN_PX)
+    assert px >= 10, f"{name}: smallest text {px:.1f} px on a 390-px phone (needs >= 10)"
+
+
+@pytest.mark.parametrize("name", sorted(plot.FIGURES))
+def test_every_figure_is_legible_on_a_desktop(site, name):
+    px = _smallest_text_shown(site, name, False, DESKTOP_COLUMN_PX)
     assert px >= 10, f"{name}: smallest text {px:.1f} px in a 1280-px window's column (needs >= 10)"
 
 

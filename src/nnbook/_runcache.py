@@ -1,11 +1,13 @@
-"""A memo for the book's longest experiment, used only inside one run of the book's own tests.
+"""A memo for the book's longest experiments, used only inside one run of the book's own tests.
 
 Chapter 11's pages train hundreds of small networks with ``sweep_xor``; one run of the tests may execute
 those pages several times (the notebooks' kernels of both languages; the docs tests too when the pages are
 run without their notebooks, or with ``--update-outputs``). The test session
 (tests/conftest.py) sets ``NNBOOK_RUN_CACHE`` to a new directory of its own: then a sweep is computed
 the first time (same seeds, same code) and read back the other times in that run. When the variable is
-not set (a reader, the command line, a build), nothing is read or written.
+not set (a reader, the command line, a build outside the tests), nothing is read or written. The three trainings of
+chapter 11's loss-curve figure are kept the same way (``nnbook.plot._xor_losses``): the figure is drawn
+by the site's build, the chapter's kernels and the tests.
 """
 
 from __future__ import annotations

@@ -963,11 +963,18 @@ def _p3_xor_network(seed: int, **overrides):
 @functools.cache
 def _xor_losses(**recipe) -> tuple[tuple[float, ...], bool]:
     """The losses of ``train_xor(**recipe)`` and whether it solved XOR: trained once per process, however
-    many times a figure that shows it is drawn (wide and narrow, and in the tests)."""
+    many times a figure that shows it is drawn (wide and narrow, and in the tests), and once per run of
+    the book's tests for all its processes (nnbook/_runcache.py)."""
+    from nnbook import _runcache
     from nnbook.train import train_xor
 
-    run = train_xor(**recipe)
-    return tuple(run.history.losses), bool(run.solved)
+    memo = _runcache.key("xor_losses", recipe)
+    done = _runcache.load(memo)
+    if done is None:
+        run = train_xor(**recipe)
+        done = tuple(run.history.losses), bool(run.solved)
+        _runcache.save(memo, done)
+    return done
 
 
 @figure("11-loss-curve", narrow=True)
