@@ -232,6 +232,28 @@ def test_a_sweep_is_computed_once_per_test_run_and_never_cached_outside_one(monk
     assert trained == [0, 1, 0, 1, 0, 1]
 
 
+def test_two_processes_that_need_the_same_sweep_compute_it_once(tmp_path):
+    """nnbook/_runcache.py: the second process waits for the first one's result (chapter 11's two kernels
+    start side by side) instead of computing it too."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, time\n"
+        "from nnbook import _runcache\n"
+        "def compute():\n"
+        "    open(sys.argv[1], 'a').write('computed\\n'); time.sleep(1.0); return 42\n"
+        "print(_runcache.once(_runcache.key('answer'), compute))\n"
+    )
+    log = tmp_path / "computed.log"
+    env = {**os.environ, "NNBOOK_RUN_CACHE": str(tmp_path / "memo")}
+    both = [subprocess.Popen([sys.executable, "-c", code, str(log)], env=env, stdout=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    assert [p.communicate(timeout=60)[0] for p in both] == ["42\n", "42\n"]
+    assert log.read_text() == "computed\n"
+
+
 def test_an_overflowing_update_is_reported_with_its_epoch():
     X = np.array([[1e150]])
     T = np.array([[0.0]])

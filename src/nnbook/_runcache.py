@@ -15,7 +15,11 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 _PLAIN = (str, int, float, bool, type(None))
 
@@ -50,3 +54,28 @@ def save(name: str | None, value: object) -> None:
     tmp = folder / f"{name}.{os.getpid()}.tmp"
     tmp.write_bytes(pickle.dumps(value))
     tmp.replace(folder / f"{name}.pickle")  # whole or absent: two processes may compute the same sweep
+
+
+def once(name: str | None, compute: Callable[[], T]) -> T:
+    """``compute()``, or what a process of this run already computed for ``name``. While one process
+    computes it, another that needs it waits (a lock file) and reads it back, so that two kernels started
+    side by side (the two languages of chapter 11) do not both compute it. ``name`` None: ``compute()``."""
+    if name is None:
+        return compute()
+    done = load(name)
+    if done is not None:
+        return done
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, at worst computed twice
+        fcntl = None
+    folder = Path(os.environ["NNBOOK_RUN_CACHE"])
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{name}.lock", "w") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        done = load(name)
+        if done is None:
+            done = compute()
+            save(name, done)
+    return done

@@ -968,13 +968,11 @@ def _xor_losses(**recipe) -> tuple[tuple[float, ...], bool]:
     from nnbook import _runcache
     from nnbook.train import train_xor
 
-    memo = _runcache.key("xor_losses", recipe)
-    done = _runcache.load(memo)
-    if done is None:
+    def losses() -> tuple[tuple[float, ...], bool]:
         run = train_xor(**recipe)
-        done = tuple(run.history.losses), bool(run.solved)
-        _runcache.save(memo, done)
-    return done
+        return tuple(run.history.losses), bool(run.solved)
+
+    return _runcache.once(_runcache.key("xor_losses", recipe), losses)
 
 
 @figure("11-loss-curve", narrow=True)

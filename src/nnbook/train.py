@@ -237,17 +237,16 @@ def sweep_xor(
     if not seed_list:
         raise ValueError(f"sweep_xor: seeds must name at least one seed, got {seeds!r}")
     r = xor_recipe(**recipe)
-    memo = _runcache.key("sweep_xor", r, tuple(seed_list)) if progress is None else None
-    done = _runcache.load(memo)  # only inside the book's test runs (nnbook/_runcache.py)
-    if done is not None:
-        return done
-    results = []
-    for seed in seed_list:
-        run = train_xor(seed, **r)
-        results.append(run)
-        if progress is not None:
-            progress(seed, run)
-    sweep = XORSweep(r, seed_list, results)
-    _runcache.save(memo, sweep)
-    return sweep
+
+    def sweep() -> XORSweep:
+        results = []
+        for seed in seed_list:
+            run = train_xor(seed, **r)
+            results.append(run)
+            if progress is not None:
+                progress(seed, run)
+        return XORSweep(r, seed_list, results)
+
+    # Computed once per run of the book's own tests, read back by its other processes (nnbook/_runcache.py).
+    return _runcache.once(_runcache.key("sweep_xor", r, tuple(seed_list)) if progress is None else None, sweep)
 
