@@ -39,7 +39,10 @@ belong upstream are patches in contrib/pytest-markdown-docs/):
   raised what the page does not show, or did what this runner reads in its own way (anything on stderr, such
   as a warning; a pycon example; an exception whose full name the kernel does not give). So a failure is
   reported as above, and the run ends with a count of the blocks read each way. Pages given alone
-  (``pytest docs/ja/02-perceptron.md``) and ``--update-outputs`` always run here.
+  (``pytest docs/ja/02-perceptron.md``) and ``--update-outputs`` always run here. One difference is
+  left: the kernel filters warnings as Python does by default, so a DeprecationWarning raised inside a
+  library does not reach the cell, where this runner would show it; the package's own tests turn every
+  warning into an error (``filterwarnings = error``), and a chapter's blocks call only the package and NumPy.
 
 ``pytest --update-outputs`` rewrites plain output fences with what the code printed (adds a missing one,
 removes one whose block no longer prints; never traceback fences); review the diff before committing.
