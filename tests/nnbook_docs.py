@@ -42,7 +42,8 @@ belong upstream are patches in contrib/pytest-markdown-docs/):
   (``pytest docs/ja/02-perceptron.md``) and ``--update-outputs`` always run here. One difference is
   left: the kernel filters warnings as Python does by default, so a DeprecationWarning raised inside a
   library does not reach the cell, where this runner would show it; the package's own tests turn every
-  warning into an error (``filterwarnings = error``), and a chapter's blocks call only the package and NumPy.
+  warning into an error (``filterwarnings = error``), and a chapter's blocks call only the package, NumPy and the
+  standard library.
 
 ``pytest --update-outputs`` rewrites plain output fences with what the code printed (adds a missing one,
 removes one whose block no longer prints; never traceback fences); review the diff before committing.
