@@ -829,7 +829,7 @@ _NOTEBOOK_CONTRAST = """() => {
 
 
 def test_notebook_text_has_4_5_to_1_contrast_in_both_schemes(browser, server):
-    """Chapter 10's notebook at 1280 px (prompts shown; a traceback with ANSI and IPython colours), one
+    """Chapter 10's notebook at 1280 px (prompts shown; a traceback's exception name in ANSI red), one
     load read in both schemes: every text is at least 4.5:1 on its background (WCAG AA; Lighthouse found
     the inactive prompts at 2.16:1 and, dark scheme, comments at 3.54:1), and no cell lets its contents
     spill out of its box before it is rendered (Lighthouse measured a traceback on the footer's #171717)."""
