@@ -40,6 +40,7 @@ from pathlib import Path, PurePath
 
 log = logging.getLogger("mkdocs.hooks.notebook_runs")
 
+EXPORTER_HOOKS = ("nbconvert_templates.py", "notebook_errors.py")  # loaded by the runner too
 PARALLEL = min(4, (os.cpu_count() or 1) + 1)  # kernels wait on each other's messages: one more than cores
 
 _state: dict = {"serving": False, "process": None, "pending": {}, "workdir": None, "results": {}}
@@ -170,7 +171,7 @@ def _runner(jobs_file: str) -> None:
     names = {job["path"]: out / str(i) / Path(job["path"]).name for i, job in enumerate(spec["notebooks"])}
     notebooks = [(path, nbformat.read(path, as_version=4), os.path.dirname(path)) for path in jobs]
     if any(job.get("cache") for job in jobs.values()):
-        _compile_templates_once()
+        _exporter_hooks()
     started = time.monotonic()
 
     def done(path, result):
@@ -188,16 +189,20 @@ def _runner(jobs_file: str) -> None:
     execute_all(notebooks, kernel_name=spec["kernel_name"], parallel=spec["parallel"], done=done)
 
 
-def _compile_templates_once() -> None:
-    """hooks/nbconvert_templates.py in this process too (the page conversions of the runner)."""
+def _exporter_hooks() -> None:
+    """The hooks that change nbconvert's exporter, in this process too (the runner converts its executed
+    notebooks with mkdocs-jupyter's own function): hooks/nbconvert_templates.py (templates compiled once)
+    and hooks/notebook_errors.py (the short tracebacks of the pages; without it a page made here would
+    differ from the one mkdocs-jupyter makes)."""
     import importlib.util
 
-    path = Path(__file__).with_name("nbconvert_templates.py")
-    if path.exists():
-        spec = importlib.util.spec_from_file_location("nnbook_nbconvert_templates", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        module.on_startup("build", False)
+    for name in EXPORTER_HOOKS:
+        path = Path(__file__).with_name(name)
+        if path.exists():
+            spec = importlib.util.spec_from_file_location(f"nnbook_{path.stem}", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            module.on_startup("build", False)
 
 
 def write_cache_entry(path, executed, options, cache) -> None:

@@ -28,7 +28,8 @@ The notebooks are generated from the chapter pages by ``tests/nnbook_notebooks.p
    to ``#_1``, ``#_2``...: no entry of a Japanese notebook's contents led anywhere. The generated
    notebooks keep each heading's ID as ``<a id="..."></a>`` in the heading; that ID becomes the
    heading's (the same in both languages, like the chapter pages'), else the contents' own id is used.
-6. Makes that cache's key cover the package too (see ``on_config``).
+6. Makes that cache's key cover the package too, and the hooks that change how a page is rendered
+   (hooks/notebook_errors.py; see ``on_config``).
 """
 
 from __future__ import annotations
@@ -97,11 +98,18 @@ def on_pre_build(config) -> None:
 # 5. mkdocs-jupyter's cache key hashes the notebook file and the plugin's options only (no upstream issue
 # found), so a warm build reused the outputs of a notebook that a change to src/nnbook broke, and
 # `mkdocs build --strict` passed. The key also hashes the package's source.
+# It also hashes the hooks that change how an executed notebook becomes the page kept in the cache
+# (RENDERING_HOOKS): else a warm .cache would keep serving the pages rendered the old way.
+RENDERING_HOOKS = ("hooks/notebook_errors.py",)  # the short tracebacks of the notebook pages
+
+
 def package_digest(root) -> str:
     from pathlib import Path
 
     digest = hashlib.sha256()
-    for path in sorted((Path(root) / "src" / "nnbook").rglob("*.py")):
+    paths = sorted((Path(root) / "src" / "nnbook").rglob("*.py"))
+    paths += [Path(root) / name for name in RENDERING_HOOKS if (Path(root) / name).is_file()]
+    for path in paths:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 

@@ -449,6 +449,41 @@ def test_every_page_names_its_search_dialog_and_figures(site):
             assert 'role="dialog" aria-label=' in html, page
 
 
+_TRACEBACK = "Traceback (most recent call last):"
+_PRE = re.compile(r"<pre>(.*?)</pre>", re.S)
+# IPython's frames ("File /.../checks.py:180"), a warning's "/.../x.py:12:", an installed package's folder
+_MACHINE_PATH = re.compile(r"File /|[/\\][\w.-]+\.py:\d+|[/\\](?:site|dist)-packages[/\\]")
+
+
+def test_notebook_pages_show_an_expected_error_as_its_chapter_page_does(site):
+    """hooks/notebook_errors.py: where a cell raises on purpose, the notebook page shows the chapter page's
+    three lines (the header, "  ...", the exception and its message; the name as IPython writes it, without
+    its module), not IPython's frames inside the package; and no notebook page shows a path of the machine
+    that built it."""
+    import html
+
+    from nnbook_docs import scan_fences
+
+    def text(fragment: str) -> str:
+        return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip("\n")
+
+    checked = 0
+    for lang, prefix in (("ja", ""), ("en", "en/")):
+        for chapter in sorted((ROOT / "docs" / lang).glob("*.md")):
+            built = site / prefix / "notebooks" / chapter.stem / "index.html"
+            if not built.exists():
+                continue
+            page = built.read_text(encoding="utf-8")
+            assert not _MACHINE_PATH.search(page), f"{built}: {_MACHINE_PATH.search(page)[0]!r}"
+            shown = [f.body.strip("\n").split("\n") for f in scan_fences(chapter.read_text("utf-8"))
+                     if f.is_output and _TRACEBACK in f.body]
+            expected = [[_TRACEBACK, "  ...", re.sub(r"^[\w.]+\.(?=\w+:)", "", lines[-1])] for lines in shown]
+            errors = [text(b).split("\n") for b in _PRE.findall(page) if "Traceback (most recent call last)" in b]
+            assert errors == expected, built
+            checked += len(errors)
+    assert checked >= 4  # chapters 6 and 10, both languages
+
+
 # ---- phones (390 px) and the dark scheme ---------------------------------------------------------
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
@@ -794,7 +829,7 @@ _NOTEBOOK_CONTRAST = """() => {
 
 
 def test_notebook_text_has_4_5_to_1_contrast_in_both_schemes(browser, server):
-    """Chapter 10's notebook at 1280 px (prompts shown; a traceback with ANSI and IPython colours), one
+    """Chapter 10's notebook at 1280 px (prompts shown; a traceback's exception name in ANSI red), one
     load read in both schemes: every text is at least 4.5:1 on its background (WCAG AA; Lighthouse found
     the inactive prompts at 2.16:1 and, dark scheme, comments at 3.54:1), and no cell lets its contents
     spill out of its box before it is rendered (Lighthouse measured a traceback on the footer's #171717)."""

@@ -66,7 +66,8 @@ def test_one_execution_for_the_same_code_unless_an_output_can_quote_the_code(tmp
     assert "# warning" in results["en-warn"][0].cells[1].outputs[0]["text"]
 
 
-def _project(path: Path, ja: str, en: str, hooks: tuple[str, ...] = ("notebooks.py", "notebook_runs.py")) -> Path:
+def _project(path: Path, ja: str, en: str, hooks: tuple[str, ...] = ("notebooks.py", "notebook_runs.py"),
+             tags: tuple[str, ...] = ()) -> Path:
     (path / "hooks").mkdir(parents=True)
     for name in hooks:
         shutil.copy(ROOT / "hooks" / name, path / "hooks")
@@ -75,7 +76,10 @@ def _project(path: Path, ja: str, en: str, hooks: tuple[str, ...] = ("notebooks.
     for lang, cell in (("ja", ja), ("en", en)):
         (path / "docs" / lang).mkdir(parents=True)
         (path / "docs" / lang / "index.md").write_text("# Home\n", encoding="utf-8")
-        nbformat.write(_notebook(cell), path / "docs" / lang / "nb.ipynb")
+        nb = _notebook(cell)
+        if tags:
+            nb.cells[1].metadata["tags"] = list(tags)
+        nbformat.write(nb, path / "docs" / lang / "nb.ipynb")
     (path / "mkdocs.yml").write_text(textwrap.dedent("""\
         site_name: t
         docs_dir: docs
@@ -126,3 +130,47 @@ def test_a_failing_cell_still_fails_the_strict_build_after_serving(tmp_path):
     assert built.returncode != 0
     assert "ZeroDivisionError" in built.stderr
     assert "executed again by mkdocs-jupyter (the run above failed)" in built.stderr
+
+
+DEEP = """\
+def inner():
+    raise ValueError("deep down")
+
+
+def outer():
+    inner()
+"""
+
+
+def _error_output(page: str) -> str:
+    """The text of the page's one traceback (an error output's <pre>)."""
+    import html
+    import re
+
+    blocks = [b for b in re.findall(r"<pre>(.*?)</pre>", page, re.S) if "Traceback" in b]
+    assert len(blocks) == 1, blocks
+    return html.unescape(re.sub(r"<[^>]+>", "", blocks[0])).strip()
+
+
+def test_an_expected_error_reads_as_on_the_chapter_page_whoever_renders_the_notebook(tmp_path):
+    """hooks/notebook_errors.py: a cell that raises (tagged raises-exception) from inside a module shows
+    the header, "  ..." and the last line, no frame and no path of the machine; the same page whether the
+    runner rendered it into the cache (hooks/notebook_runs.py) or mkdocs-jupyter executed it itself."""
+    pages = {}
+    for name, hooks in (("runner", ("notebooks.py", "notebook_runs.py", "notebook_errors.py")),
+                        ("plugin", ("notebooks.py", "notebook_errors.py"))):
+        project = _project(tmp_path / name, "import deep\nprint('前')\ndeep.outer()  # 失敗します",
+                           "import deep\nprint('前')\ndeep.outer()  # fails", hooks, tags=("raises-exception",))
+        for lang in ("ja", "en"):
+            (project / "docs" / lang / "deep.py").write_text(DEEP, encoding="utf-8")
+        built = _build(project, tmp_path / name / "site")
+        assert built.returncode == 0, built.stderr
+        if name == "runner":
+            assert built.stderr.count("Cache hit") == 2 and "Converting notebook (execute=True)" not in built.stderr
+        else:
+            assert built.stderr.count("Converting notebook (execute=True)") == 2
+        for lang in ("ja", "en"):
+            page = (tmp_path / name / "site" / lang / "nb" / "index.html").read_text(encoding="utf-8")
+            assert str(tmp_path) not in page and "deep.py" not in page
+            pages[name, lang] = _error_output(page)
+    assert set(pages.values()) == {"Traceback (most recent call last):\n  ...\nValueError: deep down"}

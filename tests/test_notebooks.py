@@ -125,8 +125,9 @@ def site(tmp_path):
     return SimpleNamespace(config=config, chapter=chapter, notebook=notebook, files=Files([chapter, notebook]))
 
 
-def test_notebook_cache_key_changes_with_the_package(tmp_path):
-    """A warm build must re-execute the notebooks after a package change (hooks/notebooks.py, point 5)."""
+def test_notebook_cache_key_changes_with_the_package_and_the_rendering(tmp_path):
+    """A warm build must re-execute the notebooks after a package change (hooks/notebooks.py, point 6),
+    and render them again after a change to a hook that renders them (hooks/notebook_errors.py)."""
     from mkdocs_jupyter import plugin
 
     (tmp_path / "src" / "nnbook").mkdir(parents=True)
@@ -144,7 +145,12 @@ def test_notebook_cache_key_changes_with_the_package(tmp_path):
         before = plugin._compute_cache_key(str(notebook), options, True)
         assert plugin._compute_cache_key(str(notebook), options, True) == before
         module.write_text("A = 2\n")
-        assert plugin._compute_cache_key(str(notebook), options, True) != before
+        after = plugin._compute_cache_key(str(notebook), options, True)
+        assert after != before
+        # and with the hooks that change how a page is rendered (a warm .cache would show the old pages)
+        (tmp_path / "hooks").mkdir()
+        (tmp_path / "hooks" / "notebook_errors.py").write_text("# short tracebacks\n")
+        assert plugin._compute_cache_key(str(notebook), options, True) != after
     finally:
         plugin._compute_cache_key = saved
 
