@@ -282,8 +282,6 @@ def on_config(config):
     options = jupyter.config
     if not options["execute"] or not options["cache"]:
         return config
-    from mkdocs_jupyter import plugin
-
     todo = []
     for path in sorted(Path(config.docs_dir).rglob("*.ipynb"), key=lambda p: _build_order(p, config)):
         if ".ipynb_checkpoints" in path.parts or not _wanted(path, options):
