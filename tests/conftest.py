@@ -149,29 +149,32 @@ def _check_pages_with_their_notebooks(config, items) -> None:
     """A chapter whose notebook this run executes (its test in tests/test_notebooks.py is selected) is
     not run a second time by its page's docs items: they read each block's outputs from that execution
     (tests/nnbook_docs.py, GAP 9), so each chapter's code runs once per language per run."""
+    import functools
+
     import nnbook_docs
     import nnbook_notebooks as nbgen
 
-    wanted = {item.callspec.id for item in items if getattr(item, "originalname", "") == "test_notebook_runs_in_a_fresh_kernel"}
-    pages = {page: (lang, f"{lang}/{page.stem}") for lang, page, _ in nbgen.all_notebooks() if f"{lang}/{page.stem}" in wanted}
-    if not pages:
+    wanted = set(_notebooks_wanted(items))
+    if not wanted:
         return
-    memo: dict = {}
+    tools = functools.cache(lambda: (nnbook_docs.SnippetExpander(nnbook_docs.snippet_options()), nbgen.settings()))
 
-    def cells(page, lang, ident):
+    def cells(page, lang):
         import nbformat
 
-        if "tools" not in memo:
-            memo["tools"] = nnbook_docs.SnippetExpander(nnbook_docs.snippet_options()), nbgen.settings()
-        path, _ = _background["notebooks"].result()[ident]
+        path, _ = _background["notebooks"].result()[f"{lang}/{page.stem}"]
         if path is None:
             return None
-        expander, s = memo["tools"]
+        expander, s = tools()
         return nbgen.cells_of_fences(page, lang, nbformat.read(path, as_version=4), expander=expander, s=s)
 
-    nnbook_docs.check_with_notebooks(
-        config, items, {page: (lambda page=page, lang=lang, ident=ident: cells(page, lang, ident)) for page, (lang, ident) in pages.items()}
-    )
+    pages = {page: functools.partial(cells, page, lang) for lang, page, _ in nbgen.all_notebooks() if f"{lang}/{page.stem}" in wanted}
+    nnbook_docs.check_with_notebooks(config, items, pages)
+
+
+def _notebooks_wanted(items) -> list[str]:
+    """The chapter notebooks (``lang/NN-name``) whose test in tests/test_notebooks.py is selected."""
+    return [item.callspec.id for item in items if getattr(item, "originalname", "") == "test_notebook_runs_in_a_fresh_kernel"]
 
 
 def _uses(items, fixture: str) -> bool:
@@ -185,7 +188,7 @@ def _start_in_the_background(items, base: Path) -> None:
     import nnbook_notebooks as nbgen
 
     _background.clear()
-    wanted = [item.callspec.id for item in items if getattr(item, "originalname", "") == "test_notebook_runs_in_a_fresh_kernel"]
+    wanted = _notebooks_wanted(items)
     builds = [name for name, env in (("site", "NNBOOK_SITE_DIR"), ("offline_site", "NNBOOK_OFFLINE_SITE_DIR"))
               if _uses(items, name) and not os.environ.get(env)]
     if not wanted and not builds:

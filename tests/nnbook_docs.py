@@ -528,10 +528,10 @@ class PageRunner(_Runner):
         cells = session.notebook_cells(page.path)
         if cells is not None and page.failed_line is None:  # GAP 9
             cell = cells.get(runnable[index].line)
-            if cell is not None and runnable[index].lang != "pycon" and notebook_agrees(page, runnable[index], cell.get("outputs", [])):
+            if cell is not None and notebook_agrees(page, runnable[index], cell.get("outputs", [])):
                 _route("notebook")
                 return
-        _route("here" if cells is None and page.path not in session.notebooks else "again")
+        _route("again" if page.path in session.notebooks else "here")
         if index < page.done:  # run again (e.g. --lf, a second session): start the page afresh
             page.close()
             session.current = page = _load(page.path)
@@ -566,8 +566,11 @@ def notebook_agrees(page: Page, fence: Fence, outputs: list[dict]) -> bool:
     page shows and no other. False when they do not, or when that cannot be read from them for certain.
 
     A cell's last value and its figures (``execute_result``, ``display_data``) are the notebook's; a block
-    run as a script shows neither, and the page does not either.
+    run as a script shows neither, and the page does not either. A pycon example follows doctest's rules,
+    which a cell's outputs do not show: False.
     """
+    if fence.lang == "pycon":
+        return False
     printed, errors = "", []
     for out in outputs:
         kind = out.get("output_type")

@@ -449,7 +449,6 @@ def test_every_page_names_its_search_dialog_and_figures(site):
             assert 'role="dialog" aria-label=' in html, page
 
 
-_TRACEBACK = "Traceback (most recent call last):"
 _PRE = re.compile(r"<pre>(.*?)</pre>", re.S)
 # IPython's frames ("File /.../checks.py:180"), a warning's "/.../x.py:12:", an installed package's folder
 _MACHINE_PATH = re.compile(r"File /|[/\\][\w.-]+\.py:\d+|[/\\](?:site|dist)-packages[/\\]")
@@ -462,7 +461,7 @@ def test_notebook_pages_show_an_expected_error_as_its_chapter_page_does(site):
     that built it."""
     import html
 
-    from nnbook_docs import scan_fences
+    from nnbook_docs import TRACEBACK_LINE, scan_fences
 
     def text(fragment: str) -> str:
         return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip("\n")
@@ -476,9 +475,9 @@ def test_notebook_pages_show_an_expected_error_as_its_chapter_page_does(site):
             page = built.read_text(encoding="utf-8")
             assert not _MACHINE_PATH.search(page), f"{built}: {_MACHINE_PATH.search(page)[0]!r}"
             shown = [f.body.strip("\n").split("\n") for f in scan_fences(chapter.read_text("utf-8"))
-                     if f.is_output and _TRACEBACK in f.body]
-            expected = [[_TRACEBACK, "  ...", re.sub(r"^[\w.]+\.(?=\w+:)", "", lines[-1])] for lines in shown]
-            errors = [text(b).split("\n") for b in _PRE.findall(page) if "Traceback (most recent call last)" in b]
+                     if f.is_output and TRACEBACK_LINE in f.body]
+            expected = [[TRACEBACK_LINE, "  ...", re.sub(r"^[\w.]+\.(?=\w+:)", "", lines[-1])] for lines in shown]
+            errors = [text(b).split("\n") for b in _PRE.findall(page) if TRACEBACK_LINE in b]
             assert errors == expected, built
             checked += len(errors)
     assert checked >= 4  # chapters 6 and 10, both languages

@@ -53,7 +53,7 @@ def save(name: str | None, value: object) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f"{name}.{os.getpid()}.tmp"
     tmp.write_bytes(pickle.dumps(value))
-    tmp.replace(folder / f"{name}.pickle")  # whole or absent: two processes may compute the same sweep
+    tmp.replace(folder / f"{name}.pickle")  # whole or absent, for a process that reads it without the lock
 
 
 def once(name: str | None, compute: Callable[[], T]) -> T:
