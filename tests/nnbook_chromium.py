@@ -22,5 +22,9 @@ FLAGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
+# Every request to another host goes to a proxy that is not there (the discard port of this machine)
+# and fails at once, before any name is looked up; loopback addresses bypass proxies (Chromium's
+# implicit rule), so the tests' own servers on 127.0.0.1 are reached.
+LOCAL_ONLY = ["--proxy-server=http://127.0.0.1:9"]
 MISSING = (f"{CHROMIUM} not found: install Debian's chromium-headless-shell and fonts-noto-cjk "
            "(apt-get install chromium-headless-shell fonts-noto-cjk), or set NNBOOK_CHROMIUM")

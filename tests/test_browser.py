@@ -29,6 +29,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import pytest
 from nnbook_chromium import CHROMIUM, MISSING
 from nnbook_chromium import FLAGS as CHROMIUM_FLAGS
+from nnbook_chromium import LOCAL_ONLY
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,14 +43,43 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """The built site as a static host serves it; with ``pageless_index``, each language's search index
+    without its pages (its config only).
+
+    Material's search worker fetches the language's search_index.json (~400 kB) on every page load and
+    builds a lunr index of it in the background (CPU time the machine shares with the other tests). A
+    test that does not search cannot depend on it, so the ``server`` fixture gives the index without its
+    pages: the worker still starts, fetches and indexes, with nothing to index. The tests of the search,
+    and the first page of the test of every page's requests, use ``search_server``: the site as built."""
+
+    pageless_index = False
+
     def log_message(self, *args):
         pass
 
+    def do_GET(self):
+        file = Path(self.translate_path(self.path))
+        if self.pageless_index and file.name == "search_index.json" and file.parent.name == "search" and file.is_file():
+            body = _without_pages(file)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        else:
+            super().do_GET()
 
-@pytest.fixture(scope="module")
-def server(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
+
+@functools.cache
+def _without_pages(index: Path) -> bytes:
+    import json
+
+    return json.dumps({"config": json.loads(index.read_text(encoding="utf-8"))["config"], "docs": []}).encode()
+
+
+def _serve(site: Path, pageless_index: bool):
+    handler = functools.partial(type("Handler", (_Handler,), {"pageless_index": pageless_index}), directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -59,37 +89,44 @@ def server(site):
 
 
 @pytest.fixture(scope="module")
+def server(site):
+    """The site on 127.0.0.1, its search indexes without their pages (``_Handler``)."""
+    yield from _serve(site, pageless_index=True)
+
+
+@pytest.fixture(scope="module")
+def search_server(site):
+    """The site on 127.0.0.1 as built, for the tests that search."""
+    yield from _serve(site, pageless_index=False)
+
+
+@pytest.fixture(scope="module")
 def browser():
+    # Every request to a host other than this machine's goes to a proxy that is not there and fails
+    # (net::ERR_PROXY_CONNECTION_FAILED): nothing leaves the machine. Loopback addresses bypass any
+    # proxy, so the test servers are reached. Watched records the requests that were tried.
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_FLAGS, *LOCAL_ONLY])
         yield browser
         browser.close()
 
 
-@functools.cache
-def _without_pages(url: str) -> dict | None:
-    """The search index at ``url`` (a served one) with no page in it: its config only; None if the
-    server answers with an error (the browser then fetches it itself and the test sees "HTTP 404")."""
-    import json
-    import urllib.error
-    import urllib.request
-
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            index = json.load(response)
-    except urllib.error.HTTPError:
-        return None
-    return {"config": index["config"], "docs": []}
-
-
 class Watched:
-    """A page that records console errors and blocks (and records) requests to other hosts."""
+    """A page that records console errors, HTTP errors and requests to other hosts (which the browser
+    fixture's proxy setting makes fail).
 
-    def __init__(self, browser, base: str, **context_options):
-        self.base = base
-        self.host = urlsplit(base).netloc
+    The requests are recorded from the page's events, not intercepted: Playwright turns the browser's
+    HTTP cache off for a page whose requests are routed, and then every page load fetches, parses and
+    compiles every script and style sheet again (54 pages: 22 -> 16 CPU s of Chromium's time with the
+    cache, and a third of the test process's)."""
+
+    def __init__(self, browser, base: str, search: str | None = None, **context_options):
+        self.server, self.search = base, search
+        self.hosts = {urlsplit(b).netloc for b in (base, search) if b}
         self.context = browser.new_context(**context_options)
         self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+        if search:
+            self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=search)
         self.page = self.context.new_page()
         self.page.set_default_timeout(15_000)
         self.errors: list[str] = []
@@ -97,24 +134,22 @@ class Watched:
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
         self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         self.page.on("response", lambda r: r.status >= 400 and self.errors.append(f"HTTP {r.status}: {r.url}"))
-        self.page.route("**/*", self._route)
-        # Material's search worker fetches the language's search_index.json (~400 kB) on every page load
-        # and builds a lunr index of it in the background (CPU time the machine shares with the other
-        # tests). A test that does not search cannot depend on it, so it gets the index without its
-        # pages (the worker still starts, fetches and indexes, with nothing to index); the tests of the
-        # search, and the test of every page's requests, set search_index = True for the real one.
+        self.page.on("request", lambda r: self._record(r.url))
+        self.page.on("websocket", lambda w: self._record(w.url))
+        # False: pages come from ``base``, whose search indexes have no pages (``_Handler``); True:
+        # from ``search``, the site as built (the tests that search set it).
         self.search_index = False
 
-    def _route(self, route):
-        url = route.request.url
-        if (not self.search_index and urlsplit(url).netloc == self.host and url.endswith("/search/search_index.json")
-                and _without_pages(url) is not None):
-            route.fulfill(json=_without_pages(url))
-        elif url.startswith(("data:", "blob:")) or urlsplit(url).netloc == self.host:
-            route.continue_()
-        else:
+    def _record(self, url: str):
+        if not url.startswith(("data:", "blob:", "about:")) and urlsplit(url).netloc not in self.hosts:
             self.foreign.append(url)
-            route.abort()
+
+    @property
+    def base(self) -> str:
+        """The address the next page is loaded from."""
+        if self.search_index and not self.search:
+            raise ValueError("Watched(..., search=search_server) is needed for the real search index")
+        return self.search if self.search_index else self.server
 
     def goto(self, path: str, wait_until: str = "load"):
         # "load": the page's scripts, styles and images are in, and Material's document$ has fired (the
@@ -131,8 +166,8 @@ class Watched:
 
 
 @pytest.fixture
-def watched(browser, server):
-    w = Watched(browser, server)
+def watched(browser, server, search_server):
+    w = Watched(browser, server, search=search_server)
     yield w
     w.close()
 
@@ -222,8 +257,7 @@ def test_math_is_rendered_without_javascript(browser, server, path):
         page = context.new_page()
         host = urlsplit(server).netloc
         foreign: list[str] = []
-        page.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).netloc in (host, "")
-                   else (foreign.append(route.request.url), route.abort()))
+        page.on("request", lambda r: urlsplit(r.url).netloc in (host, "") or foreign.append(r.url))
         page.goto(server + path, wait_until="load")
         state = page.evaluate(NO_SCRIPT_STATE)
     finally:
