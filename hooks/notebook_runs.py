@@ -41,6 +41,8 @@ from pathlib import Path, PurePath
 log = logging.getLogger("mkdocs.hooks.notebook_runs")
 
 EXPORTER_HOOKS = ("nbconvert_templates.py", "notebook_errors.py")  # loaded by the runner too
+FOLLOW = "NNBOOK_NOTEBOOK_RUNNER"  # the workdir of a runner another process started (``follow``)
+PROGRESS = "progress.jsonl"  # in that workdir: the runner's lines as they came, then {"end": true}
 PARALLEL = min(4, (os.cpu_count() or 1) + 1)  # kernels wait on each other's messages: one more than cores
 
 _state: dict = {"serving": False, "process": None, "pending": {}, "workdir": None, "results": {}}
@@ -277,7 +279,7 @@ def on_startup(command: str, dirty: bool) -> None:
 @event_priority(-20)  # after hooks/notebooks.py has made the cache key cover the package (its on_config)
 def on_config(config):
     jupyter = config.plugins.get("mkdocs-jupyter")
-    if _state["serving"] or jupyter is None or _state["process"] is not None:
+    if _state["serving"] or jupyter is None or _state["process"] is not None or _state["pending"]:
         return config
     options = jupyter.config
     if not options["execute"] or not options["cache"]:
@@ -289,13 +291,16 @@ def on_config(config):
         cache = cache_file(path, options)
         if not cache.exists():
             todo.append({"path": str(path), "cache": str(cache)})
+    pending, results = {}, {}
+    _state.update(pending=pending, results=results)
+    todo = [job for job in todo if job["path"] not in follow(todo, pending, results)]
     if not todo:
         return config
     workdir = tempfile.mkdtemp(prefix="nnbook-notebooks-")
     process = start_runner(todo, workdir, options)
     todo = [job["path"] for job in todo]
-    pending = {path: threading.Event() for path in todo}
-    _state.update(process=process, pending=pending, workdir=workdir, results={})
+    pending.update({path: threading.Event() for path in todo})
+    _state.update(process=process, workdir=workdir)
 
     def read():
         for line in process.stdout:
@@ -303,17 +308,58 @@ def on_config(config):
                 result = json.loads(line)
             except ValueError:
                 continue
-            _state["results"][result["path"]] = result
+            results[result["path"]] = result
             if result["path"] in pending:
                 pending[result["path"]].set()
         process.stdout.close()
         process.wait()
-        for event in pending.values():  # a runner that died: mkdocs-jupyter executes what is left itself
-            event.set()
+        for path in todo:  # a runner that died: mkdocs-jupyter executes what is left itself
+            pending[path].set()
 
     threading.Thread(target=read, daemon=True).start()
     log.info("executing %d notebook(s), %d kernels at a time", len(todo), PARALLEL)
     return config
+
+
+def follow(todo: list[dict], pending: dict, results: dict) -> set[str]:
+    """The notebooks of ``todo`` (the build's, with no cache entry yet) that a runner started by another
+    process is executing into the very cache files the build looks up: the test session's
+    (tests/conftest.py starts the site's build beside the chapters' executions and names the runner's
+    workdir in ``NNBOOK_NOTEBOOK_RUNNER``). The build waits for those (``pending``, set from the lines
+    the runner's reader copies into ``PROGRESS``) instead of executing them a second time; as with the
+    build's own runner, a failed or missing run leaves no cache entry and mkdocs-jupyter executes it."""
+    workdir = os.environ.get(FOLLOW)
+    if not workdir or not (Path(workdir) / "jobs.json").exists():
+        return set()
+    spec = json.loads((Path(workdir) / "jobs.json").read_text("utf-8"))
+    mine = {job["cache"]: job["path"] for job in todo}
+    theirs = {job["path"]: mine[job["cache"]] for job in spec["notebooks"] if job.get("cache") in mine}
+    if not theirs:
+        return set()
+    for path in theirs.values():
+        pending[path] = threading.Event()
+
+    def tail():
+        progress, seen, ended = Path(workdir) / PROGRESS, 0, False
+        while not ended:
+            text = progress.read_text("utf-8") if progress.exists() else ""
+            lines = text[:text.rfind("\n") + 1].splitlines()  # whole lines only
+            for line in lines[seen:]:
+                result = json.loads(line)
+                ended = ended or result.get("end", False)
+                if result.get("path") in theirs:
+                    path = theirs[result["path"]]
+                    results[path] = {**result, "path": path}
+                    pending[path].set()
+            seen = len(lines)
+            if not ended:
+                time.sleep(0.2)
+        for path in theirs.values():  # the runner ended without a line for it: not run
+            pending[path].set()
+
+    threading.Thread(target=tail, daemon=True).start()
+    log.info("waiting for %d notebook(s) that another process is executing (%s)", len(theirs), FOLLOW)
+    return set(theirs.values())
 
 
 def on_pre_page(page, config, files):
@@ -333,7 +379,7 @@ def on_pre_page(page, config, files):
 
 
 def on_post_build(config) -> None:
-    if _state["process"] is None or _state.get("reported"):
+    if not _state["pending"] or _state.get("reported"):
         return
     if all(event.is_set() for event in _state["pending"].values()):
         _state["reported"] = True

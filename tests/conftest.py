@@ -187,6 +187,7 @@ def _start_in_the_background(items, base: Path) -> None:
 
     import nnbook_notebooks as nbgen
 
+    runs = nbgen._hook("notebook_runs")
     _background.clear()
     wanted = _notebooks_wanted(items)
     builds = [name for name, env in (("site", "NNBOOK_SITE_DIR"), ("offline_site", "NNBOOK_OFFLINE_SITE_DIR"))
@@ -205,18 +206,34 @@ def _start_in_the_background(items, base: Path) -> None:
         for name, future in futures.items():
             future.add_done_callback(lambda f, path=shared / f"{name}.json": _publish(path, f))
 
+    def build(name):
+        try:
+            env = {"NNBOOK_OFFLINE": "true"} if name == "offline_site" else {}
+            if name == "site" and wanted:
+                env[runs.FOLLOW] = str(base / "notebook-runs")
+            futures[name].set_result(_build(base / name, **env))
+        except BaseException as exc:  # noqa: BLE001 - the fixture that waits for it reports it
+            futures[name].set_exception(exc)
+
     def work():
+        # The site's build starts as soon as the chapters' executions have: it renders the pages
+        # meanwhile and waits for each notebook that this runner writes into the cache (it names the
+        # runner's workdir: hooks/notebook_runs.py, ``follow``). The offline build comes after both, when
+        # every notebook it needs is in the cache.
+        first = [threading.Thread(target=build, args=("site",), daemon=True)] if "site" in builds else []
         if wanted:
             try:
-                futures["notebooks"].set_result(nbgen.run_executions(jobs, options, base / "notebook-runs"))
-            except BaseException as exc:  # noqa: BLE001 - the fixture that waits for it reports it
-                futures["notebooks"].set_exception(exc)
-        for name in builds:
-            try:
-                env = {"NNBOOK_OFFLINE": "true"} if name == "offline_site" else {}
-                futures[name].set_result(_build(base / name, **env))
+                futures["notebooks"].set_result(nbgen.run_executions(
+                    jobs, options, base / "notebook-runs", started=lambda: [t.start() for t in first]))
             except BaseException as exc:  # noqa: BLE001
-                futures[name].set_exception(exc)
+                futures["notebooks"].set_exception(exc)
+        for thread in first:
+            if not thread.is_alive() and not futures["site"].done():
+                thread.start()  # the runner did not start
+            thread.join()
+        for name in builds:
+            if name != "site":
+                build(name)
 
     thread = threading.Thread(target=work, daemon=True)
     thread.start()

@@ -446,26 +446,39 @@ def executions(wanted: list[str], workdir: Path) -> tuple[list[dict], dict]:
     return jobs, options
 
 
-def run_executions(jobs: list[dict], options: dict, workdir: Path, parallel: int = 3) -> dict:
+def run_executions(jobs: list[dict], options: dict, workdir: Path, parallel: int = 3, started=None) -> dict:
     """Run the jobs (each notebook in a fresh kernel, ``parallel`` at a time); id -> (path of the executed
     notebook or None, error). Only waits on the runner's process (tests/conftest.py calls it in a thread,
-    where a warning would not reach the test it belongs to): ``read_executions`` reads the notebooks."""
+    where a warning would not reach the test it belongs to): ``read_executions`` reads the notebooks.
+
+    ``started()`` is called once the runner is running: a build started then with
+    ``NNBOOK_NOTEBOOK_RUNNER=<workdir>`` waits for the notebooks this runner writes into the cache
+    instead of executing them again (hooks/notebook_runs.py, ``follow``), from the runner's lines,
+    which are copied into ``workdir/progress.jsonl`` as they come, and a last ``{"end": true}`` line
+    when the runner has ended, however it ended."""
     import json
 
     runs = _hook("notebook_runs")
     ids = {job["path"]: job["id"] for job in jobs}
     log = workdir / "runner.log"  # the runner's and the kernels' stderr, shown if the runner fails
     results = {}
-    with log.open("w", encoding="utf-8") as stderr:
-        process = runs.start_runner(jobs, str(workdir), options, parallel=parallel, stderr=stderr)
-        with process, process.stdout:
-            for line in process.stdout:
-                try:
-                    done = json.loads(line)
-                except ValueError:
-                    continue
-                results[ids[done["path"]]] = (done.get("executed"), done["error"])
-        code = process.returncode
+    with log.open("w", encoding="utf-8") as stderr, (workdir / runs.PROGRESS).open("w", encoding="utf-8") as progress:
+        try:
+            process = runs.start_runner(jobs, str(workdir), options, parallel=parallel, stderr=stderr)
+            if started is not None:
+                started()
+            with process, process.stdout:
+                for line in process.stdout:
+                    try:
+                        done = json.loads(line)
+                    except ValueError:
+                        continue
+                    progress.write(line if line.endswith("\n") else line + "\n")
+                    progress.flush()
+                    results[ids[done["path"]]] = (done.get("executed"), done["error"])
+            code = process.returncode
+        finally:
+            progress.write(json.dumps({"end": True}) + "\n")
     for job in jobs:
         tail = log.read_text("utf-8")[-3000:]
         results.setdefault(job["id"], (None, f"not run: hooks/notebook_runs.py ended with exit code {code}\n{tail}"))
