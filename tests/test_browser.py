@@ -27,9 +27,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
-from nnbook_chromium import CHROMIUM, MISSING
+from nnbook_chromium import CHROMIUM, LOCAL_ONLY, MISSING
 from nnbook_chromium import FLAGS as CHROMIUM_FLAGS
-from nnbook_chromium import LOCAL_ONLY
 
 ROOT = Path(__file__).resolve().parent.parent
 

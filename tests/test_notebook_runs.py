@@ -8,6 +8,7 @@ tests/test_serve_mode.py, whose way of serving once the failing-cell test uses).
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -126,6 +127,65 @@ def test_a_failing_cell_still_fails_the_strict_build_after_serving(tmp_path):
     assert built.returncode != 0
     assert "ZeroDivisionError" in built.stderr
     assert "executed again by mkdocs-jupyter (the run above failed)" in built.stderr
+
+
+def test_a_build_waits_for_the_notebooks_another_runner_is_executing(tmp_path, monkeypatch):
+    """``follow``: a build told (NNBOOK_NOTEBOOK_RUNNER) of a runner that is executing its notebooks into
+    the cache waits for that runner's lines instead of executing them itself: a notebook the runner
+    finished is shown from the runner's cache entry; one the runner failed is executed by mkdocs-jupyter
+    and shown from that execution. The test plays the runner (the test session's is
+    tests/nnbook_notebooks.py ``run_executions``): its "execution" of ja prints what the code cannot."""
+    from mkdocs_jupyter.plugin import Plugin
+
+    hook = _hook()
+    project = _project(tmp_path / "p", "print(6007 * 7)  # 掛け算", "print(6007 * 7)  # multiply")
+    plugin = Plugin()
+    assert plugin.load_config({"include": ["*.ipynb"], "ignore": ["*.md"], "execute": True, "allow_errors": False,
+                               "kernel_name": "python3", "cache": True}) == ([], [])
+    options = dict(plugin.config)
+    spec = importlib.util.spec_from_file_location("nnbook_hook_notebooks", project / "hooks" / "notebooks.py")
+    keys = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(keys)
+    from mkdocs_jupyter import plugin as jupyter
+
+    monkeypatch.setattr(jupyter, "_compute_cache_key", jupyter._compute_cache_key)  # undone after
+    keys.on_config({"config_file_path": str(project / "mkdocs.yml")})  # the key the build computes
+    monkeypatch.chdir(project)  # the cache's place is relative, as the build sees it
+    runner = tmp_path / "runner"
+    runner.mkdir()
+    notebooks = {lang: project / "docs" / lang / "nb.ipynb" for lang in ("ja", "en")}
+    jobs = [{"path": str(runner / f"{lang}.ipynb"), "id": lang, "toc_from": str(nb),
+             "cache": str(hook.cache_file(nb, options))} for lang, nb in notebooks.items()]
+    (runner / "jobs.json").write_text(json.dumps({"notebooks": jobs}), encoding="utf-8")
+    progress = runner / hook.PROGRESS
+    progress.write_text("", encoding="utf-8")
+    build = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+                             cwd=project, stderr=subprocess.PIPE, text=True,
+                             env=dict(os.environ, NO_MKDOCS_2_WARNING="1", NNBOOK_NOTEBOOK_RUNNER=str(runner)))
+    with build:
+        log = []
+        for line in build.stderr:  # the build has read jobs.json and found no cache entry: it waits
+            log.append(line)
+            if "waiting for 2 notebook(s) that another process is executing" in line:
+                break
+        executed = nbformat.read(notebooks["ja"], as_version=4)
+        executed.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="from the runner\n")]
+        nbformat.write(executed, runner / "nb.ipynb")
+        hook.write_cache_entry(notebooks["ja"], runner / "nb.ipynb", options, jobs[0]["cache"])
+        with progress.open("a", encoding="utf-8") as out:
+            out.write(json.dumps({"path": jobs[0]["path"], "how": "executed", "error": None}) + "\n")
+            out.write(json.dumps({"path": jobs[1]["path"], "how": "executed", "error": "boom"}) + "\n")
+            out.write(json.dumps({"end": True}) + "\n")
+        log += build.stderr.read()
+    log = "".join(log)
+    assert build.returncode == 0, log
+    assert "executing" not in log.replace("another process is executing", "")  # no runner of its own
+    assert "en/nb.ipynb: executed again by mkdocs-jupyter (the run above failed)" in log
+    assert log.count("Cache hit") == 1 and log.count("Converting notebook (execute=True)") == 1, log
+    ja = (tmp_path / "site" / "ja" / "nb" / "index.html").read_text(encoding="utf-8")
+    en = (tmp_path / "site" / "en" / "nb" / "index.html").read_text(encoding="utf-8")
+    assert "from the runner" in ja and str(6007 * 7) not in ja
+    assert str(6007 * 7) in en and "multiply" in en
 
 
 DEEP = """\
