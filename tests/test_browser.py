@@ -110,39 +110,62 @@ def browser():
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_FLAGS, *LOCAL_ONLY])
         yield browser
+        _tabs.pop(browser, None)
         browser.close()
+
+
+# The page each kind of context keeps between tests: browser -> {context options but the viewport: page}.
+# A new context and page cost more than loading the page itself (20 loads of ch. 6, each in a new
+# context: 12.9 CPU s; all in one page: 7.3 s): its own renderer process, started and warmed again
+# (fonts, scripts compiled, styles). Watched.close leaves the page on about:blank, with its storage
+# cleared and the mouse in a corner, for the next test.
+_tabs: dict = {}
+DEFAULT_VIEWPORT = {"width": 1280, "height": 720}  # Playwright's own default
 
 
 class Watched:
     """A page that records console errors, HTTP errors and requests to other hosts (which the browser
-    fixture's proxy setting makes fail).
+    fixture's proxy setting makes fail), for one test; ``close()`` when done.
 
     The requests are recorded from the page's events, not intercepted: Playwright turns the browser's
     HTTP cache off for a page whose requests are routed, and then every page load fetches, parses and
     compiles every script and style sheet again (54 pages: 22 -> 16 CPU s of Chromium's time with the
-    cache, and a third of the test process's)."""
+    cache, and a third of the test process's). Tests with the same context options but the viewport
+    share a page, one test after the other (``_tabs``)."""
 
-    def __init__(self, browser, base: str, search: str | None = None, **context_options):
+    def __init__(self, browser, base: str, search: str | None = None, viewport: dict | None = None, **context_options):
         self.server, self.search = base, search
         self.hosts = {urlsplit(b).netloc for b in (base, search) if b}
-        self.context = browser.new_context(**context_options)
-        self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
-        if search:
-            self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=search)
-        self.page = self.context.new_page()
+        tabs = _tabs.setdefault(browser, {})
+        key = repr(sorted(context_options.items()))
+        if key not in tabs or tabs[key].is_closed():
+            context = browser.new_context(**context_options)
+            tabs[key] = context.new_page()
+        self.page = tabs[key]
+        self.context = self.page.context
+        for origin in (base, search):
+            if origin:
+                self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
+        self.page.set_viewport_size(viewport or DEFAULT_VIEWPORT)
         self.page.set_default_timeout(15_000)
         self.errors: list[str] = []
         self.foreign: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
-        self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
-        self.page.on("response", lambda r: r.status >= 400 and self.errors.append(f"HTTP {r.status}: {r.url}"))
-        self.page.on("request", lambda r: self._record(r.url))
-        self.page.on("websocket", lambda w: self._record(w.url))
+        self.requests: list[str] = []  # every request's URL
+        self._listeners = {
+            "console": lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"),
+            "pageerror": lambda e: self.errors.append(f"page error: {e}"),
+            "response": lambda r: r.status >= 400 and self.errors.append(f"HTTP {r.status}: {r.url}"),
+            "request": lambda r: self._record(r.url),
+            "websocket": lambda w: self._record(w.url),
+        }
+        for event, listener in self._listeners.items():
+            self.page.on(event, listener)
         # False: pages come from ``base``, whose search indexes have no pages (``_Handler``); True:
         # from ``search``, the site as built (the tests that search set it).
         self.search_index = False
 
     def _record(self, url: str):
+        self.requests.append(url)
         if not url.startswith(("data:", "blob:", "about:")) and urlsplit(url).netloc not in self.hosts:
             self.foreign.append(url)
 
@@ -164,7 +187,20 @@ class Watched:
         return self.page
 
     def close(self):
-        self.context.close()
+        """Leave the page for the next test as a new one would be: this test's listeners off, its
+        origins' storage cleared, on about:blank (a next load of the same address is then not a reload,
+        which would restore the scroll position), the mouse where no element is (no hover)."""
+        for event, listener in self._listeners.items():
+            self.page.remove_listener(event, listener)
+        if self.page.is_closed():
+            return
+        try:
+            if self.page.url.startswith("http"):
+                self.page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+            self.page.goto("about:blank")
+            self.page.mouse.move(0, 0)
+        except Exception:  # noqa: BLE001 - a page left broken by its test: the next test gets a new one
+            self.context.close()
 
 
 @pytest.fixture
@@ -191,15 +227,16 @@ def test_every_page_renders_math_without_errors_or_foreign_requests(site, watche
     assert "/" in pages and "/en/" in pages
     pages = pages[share::SHARES]
     problems = []
-    for k, path in enumerate(pages):
-        # The first page makes every request as a reader's browser makes it, the search index's
-        # pages included, and waits for the network to go quiet (template requests, search worker).
-        # The others wait for the load event, and their search worker gets the index without its
-        # pages: it makes the same requests (the index, and the scripts of the index's languages,
-        # which the config it keeps names), without indexing 400 kB of text on every page (a
-        # quarter of this test's CPU time). The math is HTML made at build time (hooks/katex_render.py).
-        watched.search_index = k == 0
-        page = watched.goto(path, wait_until="networkidle" if k == 0 else "load")
+    for path in pages:
+        # Each language's home page makes every request as a reader's browser makes it, the search
+        # index's pages included, and waits for the network to go quiet (template requests, search
+        # worker). The others wait for the load event, and their search worker gets the index without
+        # its pages: it makes the same requests (the index, and the scripts of the index's languages,
+        # which the config it keeps names), without indexing 400 kB of text on every page (a quarter
+        # of this test's CPU time). The math is HTML made at build time (hooks/katex_render.py).
+        home = path in ("/", "/en/")
+        watched.search_index = home
+        page = watched.goto(path, wait_until="networkidle" if home else "load")
         state = page.evaluate(
             """() => {
               const math = [...document.querySelectorAll('.arithmatex')];
@@ -356,8 +393,6 @@ def test_a_japanese_query_is_marked_whole_on_the_page_it_opens(watched, term):
 )
 def test_search_stays_in_the_readers_language(watched, start, terms):
     """Each UI loads only its language's index (hooks/search_scope.py): every hit is in its language."""
-    indexes = []
-    watched.page.on("request", lambda r: r.url.endswith("search_index.json") and indexes.append(urlsplit(r.url).path))
     watched.search_index = True
     page = watched.goto(start)
     english = start.startswith("/en/")
@@ -366,6 +401,7 @@ def test_search_stays_in_the_readers_language(watched, start, terms):
         assert links, f"{start}: no hits for {term!r}"
         other = [h for h in links if urlsplit(h).path.startswith("/en/") != english]
         assert not other, f"{start}: {term!r} lists pages of the other language: {other[:3]} (first hits {links[:3]})"
+    indexes = [urlsplit(u).path for u in watched.requests if u.endswith("search_index.json")]
     assert indexes == [f"{start}search/search_index.json"], indexes
     assert not watched.errors and not watched.foreign, watched.errors + watched.foreign
 
