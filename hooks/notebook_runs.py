@@ -21,7 +21,9 @@ Nothing that fails is shared: a notebook whose execution failed gets no cache en
 executes it again itself and fails the build with its own message, as before. ``mkdocs serve`` is left
 alone (hooks/serve_mode.py does not execute notebooks there). The test session runs the chapter
 notebooks of tests/test_notebooks.py through the same runner (tests/conftest.py), and so fills the
-same cache for the builds that follow.
+same cache for the builds that follow; its site build starts beside that runner and, told of it in
+``NNBOOK_NOTEBOOK_RUNNER``, waits for the notebooks the runner is executing (``follow``) instead of
+starting its own kernels for them.
 """
 
 from __future__ import annotations

@@ -168,6 +168,7 @@ def test_saturated_wrong_outputs_are_reported_as_divergence(capsys):
 
 CTRL_C_WHILE_NUMPY_LOADS = """
 import os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as from a terminal, whatever the test's parent ignores
 class CtrlC:  # presses Ctrl-C the moment NumPy starts to load
     def find_spec(self, name, path, target=None):
         if name == "numpy":
