@@ -341,9 +341,11 @@ def follow(todo: list[dict], pending: dict, results: dict) -> set[str]:
     for path in theirs.values():
         pending[path] = threading.Event()
 
+    parent = os.getppid()  # the test session, which writes the last line: if it is gone, so is the wait
+
     def tail():
         progress, seen, ended = Path(workdir) / PROGRESS, 0, False
-        while not ended:
+        while not ended and os.getppid() == parent:
             text = progress.read_text("utf-8") if progress.exists() else ""
             lines = text[:text.rfind("\n") + 1].splitlines()  # whole lines only
             for line in lines[seen:]:
