@@ -295,7 +295,8 @@ def on_config(config):
             todo.append({"path": str(path), "cache": str(cache)})
     pending, results = {}, {}
     _state.update(pending=pending, results=results)
-    todo = [job for job in todo if job["path"] not in follow(todo, pending, results)]
+    followed = follow(todo, pending, results)
+    todo = [job for job in todo if job["path"] not in followed]
     if not todo:
         return config
     workdir = tempfile.mkdtemp(prefix="nnbook-notebooks-")

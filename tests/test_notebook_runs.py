@@ -179,6 +179,7 @@ def test_a_build_waits_for_the_notebooks_another_runner_is_executing(tmp_path, m
         log += build.stderr.read()
     log = "".join(log)
     assert build.returncode == 0, log
+    assert log.count("waiting for 2 notebook(s)") == 1, log
     assert "executing" not in log.replace("another process is executing", "")  # no runner of its own
     assert "en/nb.ipynb: executed again by mkdocs-jupyter (the run above failed)" in log
     assert log.count("Cache hit") == 1 and log.count("Converting notebook (execute=True)") == 1, log
