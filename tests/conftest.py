@@ -187,7 +187,6 @@ def _start_in_the_background(items, base: Path) -> None:
 
     import nnbook_notebooks as nbgen
 
-    runs = nbgen._hook("notebook_runs")
     _background.clear()
     wanted = _notebooks_wanted(items)
     builds = [name for name, env in (("site", "NNBOOK_SITE_DIR"), ("offline_site", "NNBOOK_OFFLINE_SITE_DIR"))
@@ -210,7 +209,7 @@ def _start_in_the_background(items, base: Path) -> None:
         try:
             env = {"NNBOOK_OFFLINE": "true"} if name == "offline_site" else {}
             if name == "site" and wanted:
-                env[runs.FOLLOW] = str(base / "notebook-runs")
+                env[nbgen._hook("notebook_runs").FOLLOW] = str(base / "notebook-runs")
             futures[name].set_result(_build(base / name, **env))
         except BaseException as exc:  # noqa: BLE001 - the fixture that waits for it reports it
             futures[name].set_exception(exc)
@@ -220,17 +219,17 @@ def _start_in_the_background(items, base: Path) -> None:
         # meanwhile and waits for each notebook that this runner writes into the cache (it names the
         # runner's workdir: hooks/notebook_runs.py, ``follow``). The offline build comes after both, when
         # every notebook it needs is in the cache.
-        first = [threading.Thread(target=build, args=("site",), daemon=True)] if "site" in builds else []
+        site = threading.Thread(target=build, args=("site",), daemon=True) if "site" in builds else None
         if wanted:
             try:
                 futures["notebooks"].set_result(nbgen.run_executions(
-                    jobs, options, base / "notebook-runs", started=lambda: [t.start() for t in first]))
+                    jobs, options, base / "notebook-runs", started=site.start if site else None))
             except BaseException as exc:  # noqa: BLE001
                 futures["notebooks"].set_exception(exc)
-        for thread in first:
-            if not thread.is_alive() and not futures["site"].done():
-                thread.start()  # the runner did not start
-            thread.join()
+        if site is not None:
+            if site.ident is None:  # no runner was started (no notebook wanted, or it failed to start)
+                site.start()
+            site.join()
         for name in builds:
             if name != "site":
                 build(name)

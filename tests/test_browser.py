@@ -50,7 +50,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     builds a lunr index of it in the background (CPU time the machine shares with the other tests). A
     test that does not search cannot depend on it, so the ``server`` fixture gives the index without its
     pages: the worker still starts, fetches and indexes, with nothing to index. The tests of the search,
-    and the first page of the test of every page's requests, use ``search_server``: the site as built."""
+    and each language's home page in the test of every page's requests, use ``search_server``: the site
+    as built."""
 
     pageless_index = False
     # Keep-alive, as a real host: a page's 20-30 requests reuse a few connections instead of one each
@@ -80,8 +81,12 @@ def _without_pages(index: Path) -> bytes:
     return json.dumps({"config": json.loads(index.read_text(encoding="utf-8"))["config"], "docs": []}).encode()
 
 
+class _PagelessIndexHandler(_Handler):
+    pageless_index = True
+
+
 def _serve(site: Path, pageless_index: bool):
-    handler = functools.partial(type("Handler", (_Handler,), {"pageless_index": pageless_index}), directory=str(site))
+    handler = functools.partial(_PagelessIndexHandler if pageless_index else _Handler, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -187,8 +192,8 @@ class Watched:
         return self.page
 
     def close(self):
-        """Leave the page for the next test as a new one would be: this test's listeners off, its
-        origins' storage cleared, on about:blank (a next load of the same address is then not a reload,
+        """Leave the page for the next test as a new one would be: this test's listeners off, the
+        storage of the origin it is on cleared, on about:blank (a next load of the same address is then not a reload,
         which would restore the scroll position), the mouse where no element is (no hover)."""
         for event, listener in self._listeners.items():
             self.page.remove_listener(event, listener)
