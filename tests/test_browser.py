@@ -583,6 +583,12 @@ _PHONE_STATE = """() => {
     shadow: s.backgroundImage.includes('gradient')}; };
   return {pageWidth: root.scrollWidth, viewport: root.clientWidth, figures,
           maths: [...document.querySelectorAll('.katex-display')].map(cue),
+          // shown output that reads as sentences (hooks/output_wrap.py): wrapped, so never wider than the column
+          sentences: [...document.querySelectorAll('article .output.nn-wrap pre > code')].map(c => {
+            const s = getComputedStyle(c);
+            const rows = (c.clientHeight - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom)) / parseFloat(s.lineHeight);
+            return {wide: c.scrollWidth > c.clientWidth + 1, text: c.textContent.slice(0, 60),
+                    wrapped: Math.round(rows) > c.textContent.replace(/\\n$/, '').split('\\n').length}; }),
           tables: [...document.querySelectorAll('article table')].map(t => {
             const box = t.closest('.md-typeset__scrollwrap');
             return {wide: t.getBoundingClientRect().width > document.querySelector('article').clientWidth + 1,
@@ -614,7 +620,7 @@ def test_phone_pages_fit_and_figures_stay_legible(browser, server):
     watched = Watched(browser, server, **PHONE)
     try:
         problems = []
-        wide_seen = {"maths": 0, "tables": 0}  # the checks below are not vacuous: these pages have both
+        wide_seen = {"maths": 0, "tables": 0, "sentences": 0}  # the checks below are not vacuous: these pages have all
         stated: dict[str, float | None] = {}  # figure URL -> its smallest text in pt (read once)
         for path in PHONE_PAGES:
             page = watched.goto(path)
@@ -641,6 +647,7 @@ def test_phone_pages_fit_and_figures_stay_legible(browser, server):
                 if scheme == "light":
                     wide_seen["maths"] += sum(m["wide"] for m in s["maths"])
                     wide_seen["tables"] += sum(t["wide"] for t in s["tables"])
+                    wide_seen["sentences"] += sum(o["wrapped"] for o in s["sentences"])
                     light = s
                 for m in s["maths"]:
                     if m["wide"] and not (m["scrolls"] and m["shadow"]):
@@ -648,8 +655,11 @@ def test_phone_pages_fit_and_figures_stay_legible(browser, server):
                 for t in s["tables"]:
                     if t["wide"] and not (t["wrapped"] and t["wrapped"]["scrolls"] and t["wrapped"]["shadow"]):
                         problems.append(f"{path} ({scheme}): a table wider than the column does not scroll visibly {t}")
+                for o in s["sentences"]:
+                    if o["wide"]:
+                        problems.append(f"{path} ({scheme}): shown output that reads as sentences scrolls sideways: {o['text']!r}")
         assert not problems, "\n".join(problems)
-        assert wide_seen["maths"] and wide_seen["tables"], wide_seen
+        assert all(wide_seen.values()), wide_seen
         # the narrow layouts are what phones get, and the figures are transparent
         files = {f["file"] for f in light["figures"]}
         assert any(name.endswith(".narrow.svg") for name in files), files

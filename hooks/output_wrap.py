@@ -1,0 +1,38 @@
+"""MkDocs hook: shown output that reads as sentences wraps at the column's edge; output in columns scrolls.
+
+A page's shown output (```` ```{.text .output} ````) is a ``<pre>``: each line stays one line, and a line
+wider than the column scrolls sideways. That is right for arrays and tables, whose columns must stay
+under each other, and wrong for an error message: 243 characters of one sentence in chapter 10 meant
+scrolling through a one-line window to read it, on a desktop too. This hook gives an output block the
+class ``nn-wrap`` (extra.css wraps its lines) when no line sets anything in columns, that is, when no
+line has two spaces in a row after its indentation. A traceback's indented lines and numpy's one-space arrays
+wrap; numpy's aligned matrices and the book's tables keep scrolling.
+
+Upstream: neither Material nor pymdownx's highlighting can wrap one code block and not another.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+OUTPUT = re.compile(r'<div class="output highlight">(<pre>.*?</pre>)', re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def reads_as_sentences(text: str) -> bool:
+    """True when no line lines up columns (two spaces in a row after the line's indentation)."""
+    return all("  " not in line.strip() for line in text.split("\n"))
+
+
+def mark(html_page: str) -> str:
+    def one(m: re.Match) -> str:
+        text = html.unescape(TAG.sub("", m[1]))
+        cls = "output nn-wrap highlight" if reads_as_sentences(text) else "output highlight"
+        return f'<div class="{cls}">{m[1]}'
+
+    return OUTPUT.sub(one, html_page)
+
+
+def on_page_content(html_page: str, page, config, files) -> str:
+    return mark(html_page)
