@@ -586,8 +586,11 @@ _PHONE_STATE = """() => {
           // shown output that reads as sentences (hooks/output_wrap.py): wrapped, so never wider than the column
           sentences: [...document.querySelectorAll('article .output.nn-wrap pre > code')].map(c => {
             const s = getComputedStyle(c);
+            document.body.setAttribute('data-md-copying', '');  // what the copy button copies: the lines as printed
+            const copied = c.innerText;
+            document.body.removeAttribute('data-md-copying');
             const rows = (c.clientHeight - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom)) / parseFloat(s.lineHeight);
-            return {wide: c.scrollWidth > c.clientWidth + 1, text: c.textContent.slice(0, 60),
+            return {wide: c.scrollWidth > c.clientWidth + 1, text: c.textContent.slice(0, 60), copies: !c.checkVisibility() || copied === c.textContent,  // a closed answer copies nothing
                     wrapped: Math.round(rows) > c.textContent.replace(/\\n$/, '').split('\\n').length}; }),
           tables: [...document.querySelectorAll('article table')].map(t => {
             const box = t.closest('.md-typeset__scrollwrap');
@@ -658,6 +661,8 @@ def test_phone_pages_fit_and_figures_stay_legible(browser, server):
                 for o in s["sentences"]:
                     if o["wide"]:
                         problems.append(f"{path} ({scheme}): shown output that reads as sentences scrolls sideways: {o['text']!r}")
+                    if not o["copies"]:
+                        problems.append(f"{path} ({scheme}): the copy of a wrapped output differs from its text: {o['text']!r}")
         assert not problems, "\n".join(problems)
         assert all(wide_seen.values()), wide_seen
         # the narrow layouts are what phones get, and the figures are transparent

@@ -41,3 +41,11 @@ def test_only_shown_output_is_touched_and_each_block_on_its_own():
     assert out.count('class="output highlight"') == 1 and out.count('class="output nn-wrap highlight"') == 1
     assert out.index('class="output highlight"') < out.index("nn-wrap")
     assert hook.TAG.sub("", out) == hook.TAG.sub("", page)  # the text itself is unchanged
+
+
+def test_each_line_of_a_wrapped_block_is_one_span_after_its_anchor():
+    out = hook.mark(block("Traceback (most recent call last):\n  ...\nValueError: x &lt; 0"))
+    assert out.count('<span class="nn-line">') == 3
+    assert '</a><span class="nn-line">  ...</span>\n' in out  # the indentation stays in the line
+    assert '<span class="nn-line">ValueError: x &lt; 0</span>' in out
+    assert "nn-line" not in hook.mark(block("x  y\nz"))  # columns: nothing to wrap
