@@ -4,9 +4,10 @@ A page's shown output (```` ```{.text .output} ````) is a ``<pre>``: each line s
 wider than the column scrolls sideways. That is right for arrays and tables, whose columns must stay
 under each other, and wrong for an error message: 243 characters of one sentence in chapter 10 meant
 scrolling through a one-line window to read it, on a desktop too. This hook gives an output block the
-class ``nn-wrap`` (extra.css wraps its lines at spaces, and indents the rows a line wraps onto) when no
-line sets anything in columns, that is, when no line has two spaces in a row after its indentation. A traceback's indented lines and numpy's one-space arrays
-wrap; numpy's aligned matrices and the book's tables keep scrolling.
+class ``nn-wrap`` when no line sets anything in columns, that is, when no line has two spaces in a row
+after its indentation, and puts each of its lines in a ``<span class="nn-line">``. extra.css then wraps
+those lines at spaces and indents the rows a line wraps onto. A traceback's indented lines and numpy's
+one-space arrays wrap; numpy's aligned matrices and the book's tables keep scrolling.
 
 Upstream: neither Material nor pymdownx's highlighting can wrap one code block and not another.
 """
@@ -23,7 +24,7 @@ ANCHOR = re.compile(r'((?:<a [^>]*></a>)*)(.*)', re.S)  # pymdownx's line anchor
 
 
 def reads_as_sentences(text: str) -> bool:
-    """True when no line lines up columns (two spaces in a row after the line's indentation)."""
+    """True when no line sets anything in columns (two spaces in a row after its indentation)."""
     return all("  " not in line.strip() for line in text.split("\n"))
 
 

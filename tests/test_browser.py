@@ -590,7 +590,8 @@ _PHONE_STATE = """() => {
             const copied = c.innerText;
             document.body.removeAttribute('data-md-copying');
             const rows = (c.clientHeight - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom)) / parseFloat(s.lineHeight);
-            return {wide: c.scrollWidth > c.clientWidth + 1, text: c.textContent.slice(0, 60), copies: !c.checkVisibility() || copied === c.textContent,  // a closed answer copies nothing
+            return {wide: c.scrollWidth > c.clientWidth + 1, text: c.textContent.slice(0, 60),
+                    copies: !c.checkVisibility() || copied === c.textContent,  // a closed answer copies nothing
                     wrapped: Math.round(rows) > c.textContent.replace(/\\n$/, '').split('\\n').length}; }),
           tables: [...document.querySelectorAll('article table')].map(t => {
             const box = t.closest('.md-typeset__scrollwrap');
