@@ -6,8 +6,9 @@ under each other, and wrong for an error message: 243 characters of one sentence
 scrolling through a one-line window to read it, on a desktop too. This hook gives an output block the
 class ``nn-wrap`` when no line sets anything in columns, that is, when no line has two spaces in a row
 after its indentation, and puts each of its lines in a ``<span class="nn-line">``. extra.css then wraps
-those lines at spaces and indents the rows a line wraps onto. A traceback's indented lines and numpy's
-one-space arrays wrap; numpy's aligned matrices and the book's tables keep scrolling.
+those lines at spaces (and between Japanese characters) and indents the rows a line wraps onto. A
+traceback's indented lines and numpy's one-space arrays wrap; numpy's aligned matrices and the book's
+tables keep scrolling.
 
 Upstream: neither Material nor pymdownx's highlighting can wrap one code block and not another.
 """
@@ -17,10 +18,9 @@ from __future__ import annotations
 import html
 import re
 
-OUTPUT = re.compile(r'<div class="output highlight">(<pre>.*?</pre>)', re.S)
-TAG = re.compile(r"<[^>]+>")
-CODE = re.compile(r"(<code>)(.*?)(</code>)", re.S)
-ANCHOR = re.compile(r'((?:<a [^>]*></a>)*)(.*)', re.S)  # pymdownx's line anchor, then the line
+# pymdownx renders a ```{.text .output} fence as this, one line anchor at the start of each line.
+OUTPUT = re.compile(r'<div class="output highlight">(<pre><span></span><code>)(.*?)(</code></pre>)', re.S)
+ANCHOR = re.compile(r"((?:<a [^>]*></a>)*)(.*)", re.S)
 
 
 def reads_as_sentences(text: str) -> bool:
@@ -28,28 +28,16 @@ def reads_as_sentences(text: str) -> bool:
     return all("  " not in line.strip() for line in text.split("\n"))
 
 
-def hang(pre: str) -> str:
-    """Each line of the block in a ``<span class="nn-line">``: extra.css indents the rows a line wraps
-    onto, so that they do not read as lines of their own. A block with markup inside a line is left
-    as it is (shown output is plain text; this is only a guard)."""
-    def lines(m: re.Match) -> str:
-        out = []
-        for line in m[2].split("\n"):
-            anchor, text = ANCHOR.fullmatch(line).groups()
-            if "<" in text:
-                return m[0]
-            out.append(f'{anchor}<span class="nn-line">{text}</span>' if text else line)
-        return m[1] + "\n".join(out) + m[3]
-
-    return CODE.sub(lines, pre, count=1)
-
-
 def mark(html_page: str) -> str:
     def one(m: re.Match) -> str:
-        text = html.unescape(TAG.sub("", m[1]))
-        if not reads_as_sentences(text):
+        lines = [ANCHOR.fullmatch(line).groups() for line in m[2].split("\n")]
+        # Shown output is plain text; a line with markup in it is left alone (only a guard).
+        if any("<" in text for _, text in lines) or not reads_as_sentences(
+                "\n".join(html.unescape(text) for _, text in lines)):
             return m[0]
-        return f'<div class="output nn-wrap highlight">{hang(m[1])}'
+        body = "\n".join(f'{anchor}<span class="nn-line">{text}</span>' if text else anchor
+                         for anchor, text in lines)
+        return f'<div class="output nn-wrap highlight">{m[1]}{body}{m[3]}'
 
     return OUTPUT.sub(one, html_page)
 
